@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Tracekit.Collector.Sampling;
+using Tracekit.Ring;
+
+namespace Tracekit.Collector.Cli;
+
+internal static class CollectCommand
+{
+    private static readonly Option<string> RunIdOption = CommonOptions.RunId();
+    private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
+    private static readonly Option<string> StageOption = CommonOptions.Stage();
+    private static readonly Option<string> OutOption = CommonOptions.Out();
+    private static readonly Option<string> IntervalOption = CommonOptions.Interval();
+    private static readonly Option<string?> DurationOption = new("--duration") { Description = "Stop after this long (for example 30s, 5m). Default: until stopped." };
+    private static readonly Option<string> RingSizeOption = new("--ring-size") { Description = "One ring segment's data area: a power of two from 64KiB to 1GiB.", DefaultValueFactory = _ => "16MiB" };
+    private static readonly Option<string> PolicyOption = new("--policy") { Description = "overwrite (a bounded flight recorder) or no-loss (roll to new segments).", DefaultValueFactory = _ => "no-loss" };
+    private static readonly Option<string?> MaxSizeOption = new("--max-size") { Description = "no-loss: the disk all segments may use; beyond it records are dropped and counted." };
+    private static readonly Option<int[]> PidOption = new("--pid", "-p") { Description = "A process to sample (repeatable); its children are followed.", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> PidDirOption = new("--pid-dir") { Description = "A folder of files named by PID; PIDs added or removed while running are followed." };
+    private static readonly Option<string?> MatchOption = new("--match") { Description = "Sample processes whose command name or command line matches this regular expression." };
+    private static readonly Option<string[]> CgroupOption = new("--cgroup") { Description = "A cgroup (v1 or v2; absolute or relative to the hierarchy root) to sample (repeatable)." };
+    private static readonly Option<string[]> ContainerOption = new("--container") { Description = "A container, by name or id, found through its cgroup (repeatable)." };
+    private static readonly Option<bool> AllOption = new("--all") { Description = "Sample every process on the host." };
+    private static readonly Option<string[]> PeerOption = new("--peer") { Description = "HOST[:PORT] to measure the RTT to by TCP connect time (repeatable; port 22 by default)." };
+
+    public static Command Create()
+    {
+        var command = new Command("collect", "Sample the host, and the selected processes and cgroups, until stopped.")
+        {
+            RunIdOption, NodeIdOption, StageOption, OutOption, IntervalOption, DurationOption, RingSizeOption,
+            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Execute(BuildSettings(parse));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"tracekit collect: {e.Message}");
+                return (int)ReturnCode.ArgumentError;
+            }
+        });
+        return command;
+    }
+
+    internal static CollectSettings BuildSettings(ParseResult parse)
+    {
+        var interval = parse.GetValue(IntervalOption)!;
+        if (!ValueParsers.TryParseDurationNs(interval, out long intervalNs) || intervalNs < 1_000_000 || intervalNs > 3_600_000_000_000)
+            throw new ArgumentException($"--interval '{interval}' is not a duration from 1ms to 1h (for example 10ms, 100ms, 1s)");
+        long durationNs = 0;
+        if (parse.GetValue(DurationOption) is { } duration && !ValueParsers.TryParseDurationNs(duration, out durationNs))
+            throw new ArgumentException($"--duration '{duration}' is not a duration (for example 30s, 5m)");
+        var ringSize = parse.GetValue(RingSizeOption)!;
+        if (!ValueParsers.TryParseSizeInBytes(ringSize, out long ringBytes) || !IsValidRingSize(ringBytes))
+            throw new ArgumentException($"--ring-size '{ringSize}' must be a power of two from 64KiB to 1GiB (for example 16MiB)");
+        long maxBytes = 0;
+        if (parse.GetValue(MaxSizeOption) is { } maxSize && !ValueParsers.TryParseSizeInBytes(maxSize, out maxBytes))
+            throw new ArgumentException($"--max-size '{maxSize}' is not a size (for example 1GiB)");
+        var policy = parse.GetValue(PolicyOption) switch
+        {
+            "no-loss" => RingPolicy.NoLoss,
+            "overwrite" => RingPolicy.Overwrite,
+            var p => throw new ArgumentException($"--policy '{p}' must be overwrite or no-loss"),
+        };
+        if (policy == RingPolicy.Overwrite && maxBytes > 0)
+            throw new ArgumentException("--max-size applies to --policy no-loss only (overwrite uses one segment of --ring-size)");
+        if (maxBytes > 0 && maxBytes < ringBytes + 4096)
+            throw new ArgumentException($"--max-size must hold at least one segment ({ringBytes + 4096} bytes with its header)");
+        if (parse.GetValue(MatchOption) is { } pattern)
+        {
+            try { _ = new System.Text.RegularExpressions.Regex(pattern); }
+            catch (ArgumentException e) { throw new ArgumentException($"--match '{pattern}' is not a valid regular expression: {e.Message}"); }
+        }
+        foreach (var pid in parse.GetValue(PidOption) ?? [])
+        {
+            if (pid <= 0) throw new ArgumentException($"--pid {pid} is not a process id");
+        }
+
+        return new CollectSettings
+        {
+            RunId = parse.GetValue(RunIdOption)!,
+            NodeId = parse.GetValue(NodeIdOption)!,
+            Stage = parse.GetValue(StageOption)!,
+            OutDirectory = parse.GetValue(OutOption)!,
+            IntervalNs = intervalNs,
+            DurationNs = durationNs,
+            RingSizeInBytes = ringBytes,
+            Policy = policy,
+            MaxSizeInBytes = maxBytes,
+            Pids = parse.GetValue(PidOption) ?? [],
+            PidDirectory = parse.GetValue(PidDirOption),
+            MatchPattern = parse.GetValue(MatchOption),
+            Cgroups = parse.GetValue(CgroupOption) ?? [],
+            Containers = parse.GetValue(ContainerOption) ?? [],
+            All = parse.GetValue(AllOption),
+            Peers = parse.GetValue(PeerOption) ?? [],
+        };
+    }
+
+    private static bool IsValidRingSize(long bytes) => bytes >= 64 * 1024 && bytes <= 1L << 30 && (bytes & (bytes - 1)) == 0;
+
+    private static int Execute(CollectSettings settings)
+    {
+        CollectSession session;
+        try
+        {
+            session = CollectSession.Start(settings);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"tracekit collect: cannot start: {e.Message}");
+            return (int)ReturnCode.OutputError;
+        }
+
+        using (session)
+        {
+            // SIGINT and SIGTERM end the loop at the next tick; the ring is then flushed and closed cleanly.
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; session.RequestStop(); });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; session.RequestStop(); });
+            Console.Error.WriteLine($"tracekit collect: writing to {settings.NodeDirectory} every {ValueParsers.FormatDuration(settings.IntervalNs)}");
+            session.Run();
+        }
+        return (int)ReturnCode.Ok;
+    }
+}

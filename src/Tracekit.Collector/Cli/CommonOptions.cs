@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Tracekit.Collector.Cli;
+
+/// <summary>Options shared by several commands, defined once so every command spells them the same way.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> RunId() => new("--run-id")
+    {
+        Description = "The run's id: the folder <out>/<run-id> holds every node's rings.",
+        Required = true,
+    };
+
+    public static Option<string> Out() => new("--out", "-o")
+    {
+        Description = "The output folder.",
+        DefaultValueFactory = _ => "./logs",
+    };
+
+    public static Option<string> NodeId() => new("--node-id")
+    {
+        Description = "This node's id.",
+        DefaultValueFactory = _ => Environment.MachineName,
+    };
+
+    public static Option<string> Stage() => new("--stage")
+    {
+        Description = "The stage label written into every record's run header (for example cloud, edge).",
+        DefaultValueFactory = _ => "cloud",
+    };
+
+    public static Option<string> Interval() => new("--interval")
+    {
+        Description = "The sampling interval: 10ms, 100ms or 1s (any duration from 1ms to 1h is accepted).",
+        DefaultValueFactory = _ => "100ms",
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
+}

@@ -1,0 +1,16 @@
+namespace Tracekit.Collector.Cli;
+
+/// <summary>Exit codes of every `tracekit` command, documented in docs/cli.md.</summary>
+/// <remarks>`tracekit run` is the exception: it returns the job's own exit status.</remarks>
+public enum ReturnCode
+{
+    Ok = 0,
+    UnknownError = 1,
+    ArgumentError = 2,
+    /// <summary>The output could not be created: a full disk, a permission, an existing ring.</summary>
+    OutputError = 3,
+    /// <summary>The run or node folder named by `status` or `stop` does not exist.</summary>
+    RunNotFound = 4,
+    /// <summary>`tracekit run` could not start the job (not found, not executable).</summary>
+    JobStartError = 127,
+}

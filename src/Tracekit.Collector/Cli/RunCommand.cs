@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Tracekit.Collector.Jobs;
+
+namespace Tracekit.Collector.Cli;
+
+internal static class RunCommand
+{
+    private static readonly Option<string> RunIdOption = CommonOptions.RunId();
+    private static readonly Option<string> OutOption = CommonOptions.Out();
+    private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
+    private static readonly Option<string> StageOption = CommonOptions.Stage();
+    private static readonly Option<string> IntervalOption = CommonOptions.Interval();
+    private static readonly Option<string?> TraceIdOption = new("--trace-id") { Description = "The invocation's trace id (default: a new random W3C trace id)." };
+    private static readonly Option<long?> EnqueueOption = new("--enqueue-ms") { Description = "When the job was queued, in epoch milliseconds (gives queue_time_ms)." };
+    private static readonly Option<string?> InputOption = new("--input") { Description = "The job's input file (recorded, and its size as bytes_in)." };
+    private static readonly Option<string?> OutputOption = new("--output") { Description = "The job's output file (recorded, and its size as bytes_out)." };
+    private static readonly Argument<string[]> CommandArgument = new("command") { Description = "The job: a program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Run a batch job under observation: sampled from its first tick, in a cgroup of its own. Returns the job's exit status.")
+        {
+            RunIdOption, OutOption, NodeIdOption, StageOption, IntervalOption, TraceIdOption, EnqueueOption, InputOption, OutputOption, CommandArgument,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var interval = parse.GetValue(IntervalOption)!;
+                if (!ValueParsers.TryParseDurationNs(interval, out long intervalNs) || intervalNs < 1_000_000)
+                    throw new ArgumentException($"--interval '{interval}' is not a duration of at least 1ms");
+                var argv = parse.GetValue(CommandArgument) ?? [];
+                if (argv.Length == 0) throw new ArgumentException("no command given: tracekit run --run-id R -- CMD ARGS…");
+                var settings = new JobSettings
+                {
+                    RunId = parse.GetValue(RunIdOption)!,
+                    NodeId = parse.GetValue(NodeIdOption)!,
+                    Stage = parse.GetValue(StageOption)!,
+                    OutDirectory = parse.GetValue(OutOption)!,
+                    TraceId = parse.GetValue(TraceIdOption),
+                    EnqueueEpochMs = parse.GetValue(EnqueueOption),
+                    InputPath = parse.GetValue(InputOption),
+                    OutputPath = parse.GetValue(OutputOption),
+                    IntervalNs = intervalNs,
+                    Command = argv[0],
+                    Arguments = argv[1..],
+                };
+                return new JobRunner(settings, Console.Error).Run();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"tracekit run: {e.Message}");
+                return (int)ReturnCode.ArgumentError;
+            }
+            catch (JobStartException e)
+            {
+                Console.Error.WriteLine($"tracekit run: {e.Message}");
+                return (int)ReturnCode.JobStartError;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"tracekit run: {e.Message}");
+                return (int)ReturnCode.OutputError;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Text.Json;
+using Tracekit.Collector.Recording;
+using Tracekit.Format;
+using Tracekit.Ring;
+
+namespace Tracekit.Collector.Cli;
+
+internal static class StatusCommand
+{
+    private static readonly Option<string> RunIdOption = CommonOptions.RunId();
+    private static readonly Option<string> OutOption = CommonOptions.Out();
+    private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
+    private static readonly Option<bool> JsonOption = CommonOptions.Json();
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show a collection's counters: records, drops, ticks, the collector's own CPU. Works during and after the run.")
+        {
+            RunIdOption, OutOption, NodeIdOption, JsonOption,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var layout = new RunLayout(parse.GetValue(OutOption)!, parse.GetValue(RunIdOption)!, parse.GetValue(NodeIdOption)!);
+                var status = CollectionStatus.Read(layout);
+                if (status is null)
+                {
+                    Console.Error.WriteLine($"tracekit status: no collection found in {layout.NodeDirectory}");
+                    return (int)ReturnCode.RunNotFound;
+                }
+                Console.Out.Write(parse.GetValue(JsonOption) ? status.ToJson() : status.ToText());
+                return (int)ReturnCode.Ok;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"tracekit status: {e.Message}");
+                return (int)ReturnCode.ArgumentError;
+            }
+            catch (RingFormatException e)
+            {
+                Console.Error.WriteLine($"tracekit status: {e.Message}");
+                return (int)ReturnCode.OutputError;
+            }
+        });
+        return command;
+    }
+}
+
+/// <summary>What `tracekit status` reports, read from the segment headers and the latest SelfReport record.</summary>
+internal sealed record CollectionStatus(
+    string NodeDirectory, bool Running, int? CollectorPid, int Segments, long SegmentBytes,
+    SelfReport? Latest, long DroppedInHeaders, long OverwrittenInHeaders, double? CollectorCpuPercent, bool ClosedCleanly)
+{
+    public static CollectionStatus? Read(RunLayout layout)
+    {
+        if (!Directory.Exists(layout.NodeDirectory)) return null;
+        var segments = Directory.GetFiles(layout.NodeDirectory, "ring-*.tkr").Order(StringComparer.Ordinal).ToArray();
+        if (segments.Length == 0) return null;
+
+        long createdMonotonicNs;
+        using (var first = RingReader.Open(segments[0])) createdMonotonicNs = first.Header.CreatedMonotonicNs;
+
+        SelfReport? latest = null;
+        long dropped, overwritten;
+        bool closed;
+        // The latest SelfReport is in the last segment: no need to read the whole run.
+        using (var last = RingReader.Open(segments[^1]))
+        {
+            while (last.TryRead(out var payload) == RingReadStatus.Record)
+            {
+                if (RecordDecoder.TryReadHeader(payload, out var kind, out _, out _) && kind == RecordKind.SelfReport &&
+                    RecordDecoder.TryDecode(payload, out SelfReport report, out _))
+                    latest = report;
+            }
+            dropped = last.Header.DroppedRecords;
+            overwritten = last.Header.OverwrittenRecords;
+            closed = last.Header.Closed;
+        }
+
+        double? cpuPercent = null;
+        if (latest is { } r && (long)r.TimestampNs > createdMonotonicNs)
+            cpuPercent = 100.0 * (r.CpuUserNs + r.CpuSystemNs) / ((long)r.TimestampNs - createdMonotonicNs);
+        var live = CollectorRegistration.ReadLive(layout);
+        return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Length,
+            segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed);
+    }
+
+    public string ToText()
+    {
+        var w = new StringWriter();
+        w.WriteLine($"collection: {NodeDirectory}");
+        w.WriteLine($"state: {(Running ? $"running (pid {CollectorPid})" : ClosedCleanly ? "stopped (closed cleanly)" : "not running (ring not closed: the collector died or was killed)")}");
+        w.WriteLine($"segments: {Segments} ({SegmentBytes / (1024.0 * 1024.0):0.#} MiB on disk)");
+        if (Latest is { } r)
+        {
+            w.WriteLine($"records: {r.RecordsWritten} written, {Math.Max((long)r.RecordsDropped, DroppedInHeaders)} dropped, {Math.Max((long)r.RecordsOverwritten, OverwrittenInHeaders)} overwritten");
+            w.WriteLine($"ticks: {r.Ticks} taken, {r.MissedTicks} missed, {r.LateTicks} late (max lateness {r.MaxLatenessNs / 1e6:0.###} ms)");
+            w.WriteLine($"collector: {CollectorCpuPercent:0.###}% of one core, RSS {r.RssKb / 1024.0:0.#} MiB");
+        }
+        else
+        {
+            w.WriteLine("no self-report yet (the collector writes one per second)");
+        }
+        return w.ToString();
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("node_directory", NodeDirectory);
+            w.WriteBoolean("running", Running);
+            if (CollectorPid is { } pid) w.WriteNumber("collector_pid", pid); else w.WriteNull("collector_pid");
+            w.WriteBoolean("closed_cleanly", ClosedCleanly);
+            w.WriteNumber("segments", Segments);
+            w.WriteNumber("segment_bytes", SegmentBytes);
+            if (Latest is { } r)
+            {
+                w.WriteNumber("records_written", r.RecordsWritten);
+                w.WriteNumber("records_dropped", Math.Max((long)r.RecordsDropped, DroppedInHeaders));
+                w.WriteNumber("records_overwritten", Math.Max((long)r.RecordsOverwritten, OverwrittenInHeaders));
+                w.WriteNumber("ticks", r.Ticks);
+                w.WriteNumber("missed_ticks", r.MissedTicks);
+                w.WriteNumber("late_ticks", r.LateTicks);
+                w.WriteNumber("max_lateness_ns", r.MaxLatenessNs);
+                w.WriteNumber("collector_cpu_percent", Math.Round(CollectorCpuPercent ?? 0, 4));
+                w.WriteNumber("collector_rss_kb", r.RssKb);
+            }
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+}

@@ -1,0 +1,89 @@
+using Tracekit.Procfs;
+
+namespace Tracekit.Collector.Jobs;
+
+/// <summary>
+/// A fresh cgroup for one job, so that CPU and memory of every descendant, short-lived ones included, are charged
+/// to it and read back exactly. On a hybrid host (v1 controllers plus a v2 `unified` mount) the job goes into v1
+/// cpuacct and memory, where the kernel charges CPU and memory; on a pure v2 host into one v2 group.
+/// </summary>
+public sealed class JobCgroup : IDisposable
+{
+    private readonly List<string> _directories;
+
+    private JobCgroup(string relativePath, List<string> directories, CgroupStatsReader stats)
+    {
+        RelativePath = relativePath;
+        _directories = directories;
+        Stats = stats;
+    }
+
+    /// <summary>The path under each hierarchy's root, e.g. /tracekit/run-1.job-4711.</summary>
+    public string RelativePath { get; }
+    public CgroupStatsReader Stats { get; }
+    public IReadOnlyList<string> Directories => _directories;
+
+    /// <summary>Creates the cgroup, or returns null with a reason when this host does not let us (not root, read-only).</summary>
+    public static JobCgroup? TryCreate(string name, out string? reason)
+    {
+        var mounts = CgroupMounts.Discover();
+        string relative = "/tracekit/" + name;
+        var cpuacct = mounts.FindV1("cpuacct");
+        var memory = mounts.FindV1("memory");
+        var created = new List<string>();
+        try
+        {
+            if (cpuacct is not null)
+            {
+                string cpuDir = CgroupMounts.Resolve(cpuacct, relative);
+                Directory.CreateDirectory(cpuDir);
+                created.Add(cpuDir);
+                string? memDir = null;
+                if (memory is not null)
+                {
+                    memDir = CgroupMounts.Resolve(memory, relative);
+                    Directory.CreateDirectory(memDir);
+                    created.Add(memDir);
+                }
+                reason = null;
+                return new JobCgroup(relative, created, CgroupStatsReader.OpenV1(cpuDir, memDir));
+            }
+            if (mounts.Unified is { } unified)
+            {
+                string dir = CgroupMounts.Resolve(unified, relative);
+                Directory.CreateDirectory(dir);
+                created.Add(dir);
+                reason = null;
+                return new JobCgroup(relative, created, CgroupStatsReader.OpenV2(dir));
+            }
+            reason = "no cgroup hierarchy with cpu accounting is mounted";
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var dir in Enumerable.Reverse(created)) TryRemove(dir);
+            reason = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>Moves a process (still stopped, before it runs the job) into every hierarchy of this group.</summary>
+    public void Attach(int pid)
+    {
+        foreach (var dir in _directories)
+            File.WriteAllText(Path.Join(dir, "cgroup.procs"), pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Removes the group; a group that still holds processes (a daemonized descendant) is left in place.</summary>
+    public void Dispose()
+    {
+        Stats.Dispose();
+        foreach (var dir in Enumerable.Reverse(_directories)) TryRemove(dir);
+    }
+
+    private static void TryRemove(string dir)
+    {
+        try { Directory.Delete(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Tracekit.Collector.Recording;
+using Tracekit.Collector.Sampling;
+using Tracekit.Format;
+using Tracekit.Native;
+using Tracekit.Procfs;
+using Tracekit.Ring;
+
+namespace Tracekit.Collector.Jobs;
+
+/// <summary>
+/// `tracekit run`: starts a job stopped, registers it (its own cgroup, the collector's pids folder), then lets
+/// it run while sampling its process tree into a stream of its own, and writes the invocation. The job is never
+/// unobserved: CPU counters are cumulative from the job's fork, and it is in its cgroup before its first instruction.
+/// </summary>
+public sealed class JobRunner
+{
+    /// <summary>
+    /// The stop-then-exec trampoline. A constant script: the job's program and arguments reach it as positional
+    /// parameters ($0, $@), never as text to parse, so no argument can be read as shell syntax. `kill -STOP $$` stops
+    /// the shell; after SIGCONT it execs the job in the same process, keeping the PID we registered.
+    /// </summary>
+    private const string Trampoline = "kill -STOP $$ && exec \"$0\" \"$@\"";
+
+    private readonly JobSettings _settings;
+    private readonly TextWriter _log;
+
+    public JobRunner(JobSettings settings, TextWriter log)
+    {
+        _settings = settings;
+        _log = log;
+    }
+
+    /// <summary>Runs the job; returns its exit status (128 + N when a signal N ended it).</summary>
+    public int Run()
+    {
+        string program = ProgramResolver.Resolve(_settings.Command)
+            ?? throw new JobStartException($"'{_settings.Command}' was not found or is not executable");
+        var layout = new RunLayout(_settings.OutDirectory, _settings.RunId, _settings.NodeId);
+        layout.CreateDirectories();
+        int selfPid = Environment.ProcessId;
+        string streamName = $"run-{selfPid}-{(ProcessIdentity.TryReadStartTicks(selfPid, out var t) ? t : 0)}";
+
+        using var ring = RingWriter.Create(new RingOptions
+        {
+            DirectoryPath = layout.StreamDirectory(streamName),
+            SegmentCapacityInBytes = _settings.RingSizeInBytes,
+            RunId = _settings.RunId,
+            NodeId = _settings.NodeId,
+            Stage = _settings.Stage,
+        });
+        var sink = new RecordSink(ring);
+        var anchor = ClockAnchors.Read();
+        sink.Write(anchor);
+        NodeDescription.Write(anchor.TimestampNs, sink);
+
+        using var process = StartStopped(program);
+        int pid = process.Id;
+        JobCgroup? cgroup = JobCgroup.TryCreate($"{_settings.RunId}.{_settings.NodeId}.job-{pid}", out string? cgroupProblem);
+        try
+        {
+            cgroup?.Attach(pid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            cgroupProblem = e.Message;
+            cgroup?.Dispose();
+            cgroup = null;
+        }
+        if (cgroup is null)
+            _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own ({cgroupProblem}); its tree CPU comes from wait4 rusage");
+
+        string? registration = RegisterWithCollector(layout, pid);
+        ProcessIdentity.TryReadStartTicks(pid, out ulong pidStartTicks);
+        string spanId = RandomHex(8);
+        string traceId = _settings.TraceId ?? RandomHex(16);
+        long? enqueueNs = _settings.EnqueueEpochMs is { } ms ? (long)anchor.TimestampNs + (ms * 1_000_000 - anchor.RealtimeNs) : null;
+
+        ulong startNs = ClockAnchors.MonotonicNowNs();
+        sink.Write(new InvocationStart
+        {
+            TimestampNs = startNs,
+            TraceId = traceId,
+            SpanId = spanId,
+            EnqueueNs = enqueueNs,
+            Method = "CLI",
+            Path = program,
+            Pid = pid,
+            PidStartTicks = (long)pidStartTicks,
+            Input = _settings.InputPath,
+            Output = _settings.OutputPath,
+            Cpuset = ReadCpuset(pid),
+            Cgroup = cgroup?.RelativePath,
+        });
+
+        using var forwarding = new SignalForwarding(pid);
+        using var tracker = new ProcessTracker((int)Math.Max(1, 100_000_000 / _settings.IntervalNs));
+        using var discovery = new ProcessDiscovery(adoptAll: false, match: null);
+        ulong endNs = 0;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => Volatile.Write(ref endNs, ClockAnchors.MonotonicNowNs()); // publishes the end time to the loop
+
+        Libc.TrySendSignal(pid, Libc.SigCont, out _);
+        WaitForExec(pid, program);
+        tracker.TryAdopt(pid, followChildren: true, ClockAnchors.MonotonicNowNs(), sink);
+
+        SampleUntilExit(process, tracker, discovery, cgroup, sink);
+        process.WaitForExit();
+        if (Volatile.Read(ref endNs) == 0) Volatile.Write(ref endNs, ClockAnchors.MonotonicNowNs());
+        int exitCode = process.ExitCode;
+
+        long? treeCpuNs = null;
+        long? peakRssKb = null;
+        if (Libc.TryGetChildrenResourceUsage(out var children))
+        {
+            treeCpuNs = (children.UserTimeUs + children.SystemTimeUs) * 1000;
+            peakRssKb = children.MaxRssKiB;
+        }
+        if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok && cg.CpuUsageNs >= 0)
+        {
+            // The cgroup also counts descendants that were never waited for; rusage misses those.
+            treeCpuNs = Math.Max(treeCpuNs ?? 0, cg.CpuUsageNs);
+            WriteCgroupSample(cgroup, endNs, cg, sink);
+        }
+
+        sink.Write(new ProcessExit
+        {
+            TimestampNs = endNs,
+            Pid = pid,
+            StartTicks = pidStartTicks,
+            ExitStatus = exitCode,
+            UserTimeUs = children.UserTimeUs,
+            SystemTimeUs = children.SystemTimeUs,
+            MaxRssKb = children.MaxRssKiB,
+        });
+        sink.Write(new InvocationEnd
+        {
+            TimestampNs = endNs,
+            TraceId = traceId,
+            SpanId = spanId,
+            Status = exitCode,
+            BytesIn = FileSize(_settings.InputPath),
+            BytesOut = FileSize(_settings.OutputPath),
+            CpuTimeNs = treeCpuNs,
+            PeakRssKb = peakRssKb,
+        });
+        sink.Write(ClockAnchors.Read());
+        ring.Flush();
+        if (registration is not null) File.Delete(registration);
+        cgroup?.Dispose();
+        return exitCode;
+    }
+
+    private Process StartStopped(string program)
+    {
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Trampoline);
+        psi.ArgumentList.Add(program);
+        foreach (var a in _settings.Arguments) psi.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new JobStartException("the job could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new JobStartException($"cannot start /bin/sh for the job: {e.Message}");
+        }
+
+        // Wait until the trampoline has stopped itself: only then is it safe to move it into its cgroup.
+        var waited = Stopwatch.StartNew();
+        while (ReadState(process.Id) != (byte)'T')
+        {
+            if (process.HasExited || waited.ElapsedMilliseconds > 5000)
+                throw new JobStartException("the job's launcher did not reach its stop point");
+            Thread.Sleep(0);
+        }
+        return process;
+    }
+
+    private void SampleUntilExit(Process process, ProcessTracker tracker, ProcessDiscovery discovery, JobCgroup? cgroup, RecordSink sink)
+    {
+        using var host = HostSampler.Open();
+        var schedule = new TickSchedule((long)ClockAnchors.MonotonicNowNs(), _settings.IntervalNs);
+        ulong lastForks = 0;
+        while (!process.HasExited)
+        {
+            Libc.SleepUntilMonotonicNs(schedule.NextDueNs);
+            ulong nowNs = ClockAnchors.MonotonicNowNs();
+            schedule.Take((long)nowNs, out _);
+            // The host sampler's /proc/stat read gives the fork counter; its records are not needed in a job stream.
+            host.ReadForkCounter();
+            if (host.ForksSinceBoot != lastForks)
+            {
+                lastForks = host.ForksSinceBoot;
+                discovery.Scan(tracker, nowNs, sink);
+            }
+            tracker.Sample(nowNs, schedule.Ticks, sink);
+            if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok) WriteCgroupSample(cgroup, nowNs, cg, sink);
+        }
+        tracker.Sample(ClockAnchors.MonotonicNowNs(), schedule.Ticks + 1, sink);
+    }
+
+    private static void WriteCgroupSample(JobCgroup cgroup, ulong timestampNs, Procfs.CgroupSample cg, RecordSink sink) =>
+        sink.Write(new Format.CgroupSample
+        {
+            TimestampNs = timestampNs,
+            Path = cgroup.RelativePath,
+            Version = (int)cgroup.Stats.Version,
+            CpuUsageNs = (ulong)Math.Max(0, cg.CpuUsageNs),
+            MemoryBytes = (ulong)Math.Max(0, cg.MemoryCurrentBytes),
+            MemoryPeakBytes = cg.MemoryPeakBytes >= 0 ? cg.MemoryPeakBytes : null,
+            MemoryLimitBytes = cg.MemoryLimitBytes >= 0 && cg.MemoryLimitBytes != long.MaxValue ? cg.MemoryLimitBytes : null,
+        });
+
+    /// <summary>Tells a running collector of this run about the job (a file named by the PID in control/pids).</summary>
+    private static string? RegisterWithCollector(RunLayout layout, int pid)
+    {
+        if (CollectorRegistration.ReadLive(layout) is null) return null;
+        string path = Path.Join(layout.PidsDirectory, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using (new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = RunLayout.PrivateFileMode })) { }
+        return path;
+    }
+
+    private static void WaitForExec(int pid, string program)
+    {
+        // After SIGCONT the trampoline execs at once; wait (briefly) so the ProcessStart names the job, not sh.
+        var waited = Stopwatch.StartNew();
+        string expected = Path.GetFileName(program);
+        while (waited.ElapsedMilliseconds < 200)
+        {
+            try
+            {
+                var comm = File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+                if (comm != "sh" || expected.StartsWith("sh", StringComparison.Ordinal)) return;
+            }
+            catch (IOException) { return; }
+            Thread.Sleep(0);
+        }
+    }
+
+    private static byte ReadState(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllBytes($"/proc/{pid}/stat");
+            return PidStatParser.TryParse(stat, out var s) ? s.State : (byte)0;
+        }
+        catch (IOException) { return 0; }
+    }
+
+    private static string? ReadCpuset(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)) return line["Cpus_allowed_list:".Length..].Trim();
+        }
+        catch (IOException) { }
+        return null;
+    }
+
+    private static long? FileSize(string? path) => path is not null && File.Exists(path) ? new FileInfo(path).Length : null;
+
+    private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+}
+
+public sealed class JobStartException(string message) : Exception(message);

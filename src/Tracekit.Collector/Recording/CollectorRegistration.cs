@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Tracekit.Collector.Recording;
+
+/// <summary>
+/// control/collector.json: which process collects this run on this node, so `tracekit stop` signals the right
+/// process (PID plus start time, checked against /proc before any signal is sent) and `tracekit run` knows a
+/// collector is there.
+/// </summary>
+public static class CollectorRegistration
+{
+    public sealed record Entry(int Pid, ulong StartTicks, long IntervalNs);
+
+    public static void Write(RunLayout layout, Sampling.CollectSettings settings)
+    {
+        int pid = Environment.ProcessId;
+        ulong startTicks = ProcessIdentity.TryReadStartTicks(pid, out var t) ? t : 0;
+        var tmp = layout.CollectorRegistration + ".tmp";
+        using (var stream = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = RunLayout.PrivateFileMode }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("pid", pid);
+            w.WriteNumber("start_ticks", startTicks);
+            w.WriteNumber("interval_ns", settings.IntervalNs);
+            w.WriteEndObject();
+        }
+        // Rename is atomic: a reader sees the old file, no file, or the whole new one.
+        File.Move(tmp, layout.CollectorRegistration, overwrite: true);
+    }
+
+    public static void Remove(RunLayout layout)
+    {
+        try { File.Delete(layout.CollectorRegistration); } catch (IOException) { }
+    }
+
+    /// <summary>The registered collector if that process still runs (same PID and start time).</summary>
+    public static Entry? ReadLive(RunLayout layout)
+    {
+        Entry? entry;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(layout.CollectorRegistration));
+            var root = doc.RootElement;
+            entry = new Entry(root.GetProperty("pid").GetInt32(), root.GetProperty("start_ticks").GetUInt64(), root.GetProperty("interval_ns").GetInt64());
+        }
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        return ProcessIdentity.TryReadStartTicks(entry.Pid, out var ticks) && ticks == entry.StartTicks ? entry : null;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.RegularExpressions;
+using Tracekit.Collector.Recording;
+using Tracekit.Procfs;
+using Tracekit.Ring;
+
+namespace Tracekit.Collector.Sampling;
+
+/// <summary>
+/// One `tracekit collect`: opens the ring and the samplers, runs the tick loop on the calling thread until asked
+/// to stop or until the duration ends, then flushes. Everything a tick touches was opened before the loop.
+/// </summary>
+public sealed class CollectSession : IDisposable
+{
+    private const long SelfReportEveryNs = 1_000_000_000;
+    private const long ClockAnchorEveryNs = 10_000_000_000;
+    /// <summary>RSS and thread counts change slowly; /proc/PID/stat is read at most this often.</summary>
+    private const long StatRefreshNs = 100_000_000;
+
+    private readonly CollectSettings _settings;
+    private readonly RunLayout _layout;
+    private readonly RingWriter _ring;
+    private readonly RecordSink _sink;
+    private readonly HostSampler _host;
+    private readonly ProcessTracker _processes;
+    private readonly ProcessDiscovery _discovery;
+    private readonly List<PidDirectoryWatcher> _pidDirectories = new();
+    private readonly List<CgroupTarget> _cgroups = new();
+    private readonly SelfMonitor _self = new();
+    private readonly PeerProber? _peers;
+    private readonly LatenessHistogram _lateness = new();
+    private volatile bool _stopRequested;
+
+    private CollectSession(CollectSettings settings, RunLayout layout, RingWriter ring)
+    {
+        _settings = settings;
+        _layout = layout;
+        _ring = ring;
+        _sink = new RecordSink(ring);
+        _host = HostSampler.Open();
+        _processes = new ProcessTracker((int)Math.Max(1, StatRefreshNs / settings.IntervalNs));
+        _discovery = new ProcessDiscovery(settings.All, settings.MatchPattern is null ? null : new Regex(settings.MatchPattern, RegexOptions.CultureInvariant));
+        if (settings.Peers.Count > 0) _peers = new PeerProber(settings.Peers, ring);
+    }
+
+    public RingWriter Ring => _ring;
+    public TickSchedule? Schedule { get; private set; }
+    public LatenessHistogram Lateness => _lateness;
+    public long RecordsWritten => _sink.RecordsWritten;
+
+    /// <summary>Creates the run folders and the ring, resolves every target; throws ArgumentException or IOException.</summary>
+    public static CollectSession Start(CollectSettings settings)
+    {
+        var layout = new RunLayout(settings.OutDirectory, settings.RunId, settings.NodeId);
+        layout.CreateDirectories();
+        var ring = RingWriter.Create(new RingOptions
+        {
+            DirectoryPath = layout.NodeDirectory,
+            SegmentCapacityInBytes = settings.RingSizeInBytes,
+            Policy = settings.Policy,
+            MaxTotalSizeInBytes = settings.MaxSizeInBytes,
+            RunId = settings.RunId,
+            NodeId = settings.NodeId,
+            Stage = settings.Stage,
+        });
+        CollectSession? session = null;
+        try
+        {
+            session = new CollectSession(settings, layout, ring);
+            session.ResolveTargets();
+            return session;
+        }
+        catch
+        {
+            if (session is not null) session.Dispose(); else ring.Dispose();
+            throw;
+        }
+    }
+
+    private void ResolveTargets()
+    {
+        var mounts = CgroupMounts.Discover();
+        foreach (var path in _settings.Cgroups) _cgroups.Add(CgroupTarget.Open(path, mounts));
+        foreach (var name in _settings.Containers) _cgroups.Add(CgroupTarget.Open(ContainerResolver.Resolve(name, mounts), mounts));
+        if (_settings.PidDirectory is { } pidDir) _pidDirectories.Add(PidDirectoryWatcher.Open(pidDir));
+        _pidDirectories.Add(PidDirectoryWatcher.Open(_layout.PidsDirectory));
+    }
+
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>Runs the tick loop until stopped; returns when the ring has been flushed.</summary>
+    public void Run()
+    {
+        ulong startNs = ClockAnchors.MonotonicNowNs();
+        var anchor = ClockAnchors.Read();
+        _sink.Write(anchor);
+        NodeDescription.Write(startNs, _sink);
+        foreach (int pid in _settings.Pids)
+        {
+            if (!_processes.TryAdopt(pid, followChildren: true, startNs, _sink))
+                Console.Error.WriteLine($"tracekit: warning: --pid {pid} is not a running process we can read; skipped");
+        }
+        _discovery.Scan(_processes, startNs, _sink);
+        _peers?.Start();
+        CollectorRegistration.Write(_layout, _settings);
+
+        var schedule = new TickSchedule((long)startNs, _settings.IntervalNs);
+        Schedule = schedule;
+        long endNs = _settings.DurationNs > 0 ? (long)startNs + _settings.DurationNs : long.MaxValue;
+        long nextSelfReportNs = (long)startNs;
+        long nextAnchorNs = (long)startNs + ClockAnchorEveryNs;
+        ulong lastForks = _host.ForksSinceBoot;
+
+        while (!_stopRequested)
+        {
+            long dueNs = schedule.NextDueNs;
+            if (dueNs >= endNs) break;
+            Native.Libc.SleepUntilMonotonicNs(dueNs);
+            if (_stopRequested) break;
+            ulong nowNs = ClockAnchors.MonotonicNowNs();
+            schedule.Take((long)nowNs, out long latenessNs);
+            _lateness.Record(latenessNs);
+            // One clock read per tick: every record of the tick carries the same timestamp.
+            Tick(nowNs, schedule.Ticks, ref lastForks);
+
+            if ((long)nowNs >= nextSelfReportNs)
+            {
+                _self.Report(nowNs, schedule, _sink, _ring);
+                nextSelfReportNs += SelfReportEveryNs;
+            }
+            if ((long)nowNs >= nextAnchorNs)
+            {
+                _sink.Write(ClockAnchors.Read());
+                nextAnchorNs += ClockAnchorEveryNs;
+            }
+        }
+
+        var endTs = ClockAnchors.MonotonicNowNs();
+        _self.Report(endTs, schedule, _sink, _ring);
+        _sink.Write(ClockAnchors.Read());
+        _peers?.Stop();
+        _ring.Flush();
+        CollectorRegistration.Remove(_layout);
+        RunMetadata.Write(_layout, _settings, this);
+    }
+
+    private void Tick(ulong timestampNs, long tickIndex, ref ulong lastForks)
+    {
+        _host.Sample(timestampNs, _sink);
+        foreach (var dir in _pidDirectories) dir.Poll(_processes, timestampNs, _sink);
+        if (_host.ForksSinceBoot != lastForks)
+        {
+            lastForks = _host.ForksSinceBoot;
+            _discovery.Scan(_processes, timestampNs, _sink);
+            foreach (var cg in _cgroups) cg.AdoptMembers(_processes, timestampNs, _sink);
+        }
+        _processes.Sample(timestampNs, tickIndex, _sink);
+        foreach (var cg in _cgroups) cg.Sample(timestampNs, _sink);
+    }
+
+    public void Dispose()
+    {
+        _peers?.Dispose();
+        _host.Dispose();
+        _processes.Dispose();
+        _discovery.Dispose();
+        foreach (var d in _pidDirectories) d.Dispose();
+        foreach (var c in _cgroups) c.Dispose();
+        _self.Dispose();
+        _ring.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Tracekit.Collector.Recording;
+using Tracekit.Ring;
+using RecordLink = Tracekit.Format.Link;
+
+namespace Tracekit.Collector.Sampling;
+
+/// <summary>
+/// Measures the RTT to each --peer as the time a TCP connect takes (SYN to SYN-ACK: one round trip, no root
+/// needed), every 10 s, on a thread of its own so a slow peer never delays a tick. It appends Link records
+/// to the same ring as a second producer.
+/// </summary>
+public sealed class PeerProber : IDisposable
+{
+    private const int ConnectTimeoutMs = 2000;
+    private const int ProbeEveryMs = 10_000;
+    private readonly IReadOnlyList<(string Host, int Port)> _peers;
+    private readonly RecordSink _sink;
+    private readonly CancellationTokenSource _stop = new();
+    private Thread? _thread;
+
+    public PeerProber(IReadOnlyList<string> peers, RingWriter ring)
+    {
+        _peers = peers.Select(Parse).ToList();
+        _sink = new RecordSink(ring);
+    }
+
+    public static (string Host, int Port) Parse(string peer)
+    {
+        int colon = peer.LastIndexOf(':');
+        if (colon > 0 && !peer.EndsWith(']') && int.TryParse(peer.AsSpan(colon + 1), out int port) && port is > 0 and < 65536)
+            return (peer[..colon].Trim('[', ']'), port);
+        if (string.IsNullOrWhiteSpace(peer)) throw new ArgumentException("--peer needs HOST[:PORT]");
+        return (peer.Trim('[', ']'), 22);
+    }
+
+    public void Start()
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = "tracekit-peers" };
+        _thread.Start();
+    }
+
+    private void Loop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            foreach (var (host, port) in _peers)
+            {
+                long? rttNs = Probe(host, port);
+                _sink.Write(new RecordLink { TimestampNs = ClockAnchors.MonotonicNowNs(), Interface = "", Peer = $"{host}:{port}", RttNs = rttNs });
+            }
+            _stop.Token.WaitHandle.WaitOne(ProbeEveryMs);
+        }
+    }
+
+    private long? Probe(string host, int port)
+    {
+        try
+        {
+            // Resolve first: name lookup time is not network round-trip time.
+            var address = System.Net.Dns.GetHostAddresses(host)[0];
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            cts.CancelAfter(ConnectTimeoutMs);
+            long start = Stopwatch.GetTimestamp();
+            try
+            {
+                socket.ConnectAsync(new System.Net.IPEndPoint(address, port), cts.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // SYN answered by RST is still one round trip to the peer's kernel.
+            }
+            return (long)Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    public void Stop()
+    {
+        _stop.Cancel();
+        _thread?.Join(ConnectTimeoutMs + 500);
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+}

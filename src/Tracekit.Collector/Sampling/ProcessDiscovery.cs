@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Tracekit.Collector.Recording;
+using Tracekit.Procfs;
+
+namespace Tracekit.Collector.Sampling;
+
+/// <summary>
+/// Finds processes to adopt: children of followed processes, and with --all or --match any new process. Only
+/// PIDs not seen by an earlier scan are opened, so a scan of a quiet host is one getdents listing of /proc.
+/// The caller scans when the host's fork counter moved, so a tick without forks costs nothing here.
+/// </summary>
+public sealed class ProcessDiscovery : IDisposable
+{
+    private readonly ProcessTableScanner _scanner;
+    private readonly bool _adoptAll;
+    private readonly Regex? _match;
+    private readonly Dictionary<int, long> _seenInScan = new();
+    private readonly List<(int Pid, int Ppid)> _waitingForParent = new();
+    private readonly byte[] _statBuffer = new byte[1024];
+    private readonly byte[] _cmdlineBuffer = new byte[4096];
+    private readonly int _selfPid = Environment.ProcessId;
+    private long _scanNumber;
+
+    public ProcessDiscovery(bool adoptAll, Regex? match)
+    {
+        if (ProcessTableScanner.TryOpen(out var scanner) != ProcReadStatus.Ok || scanner is null)
+            throw new IOException("cannot list /proc");
+        _scanner = scanner;
+        _adoptAll = adoptAll;
+        _match = match;
+    }
+
+    /// <summary>Lists /proc and adopts the new PIDs that the selection wants.</summary>
+    public void Scan(ProcessTracker tracker, ulong timestampNs, RecordSink sink)
+    {
+        if (_scanner.TryListPids(out var pids) != ProcReadStatus.Ok) return;
+        long scan = ++_scanNumber;
+        _waitingForParent.Clear();
+        foreach (int pid in pids)
+        {
+            bool known = _seenInScan.ContainsKey(pid);
+            _seenInScan[pid] = scan;
+            if (known || pid == _selfPid || tracker.IsTracked(pid)) continue;
+            if (!TryReadIdentity(pid, out int ppid, out var comm)) continue;
+
+            if (tracker.FollowsChildrenOf(ppid)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
+            else if (_adoptAll || Matches(pid, comm)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
+            else _waitingForParent.Add((pid, ppid));
+        }
+
+        // A grandchild listed before its parent (PIDs wrap) is adopted once its parent has been.
+        bool adopted = true;
+        while (adopted && _waitingForParent.Count > 0)
+        {
+            adopted = false;
+            for (int i = _waitingForParent.Count - 1; i >= 0; i--)
+            {
+                var (pid, ppid) = _waitingForParent[i];
+                if (!tracker.FollowsChildrenOf(ppid)) continue;
+                tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
+                _waitingForParent.RemoveAt(i);
+                adopted = true;
+            }
+        }
+
+        // Forget PIDs that are gone, so a reused PID is looked at again.
+        foreach (var (pid, lastScan) in _seenInScan)
+        {
+            if (lastScan != scan) _seenInScan.Remove(pid);
+        }
+    }
+
+    private bool TryReadIdentity(int pid, out int ppid, out string comm)
+    {
+        ppid = 0;
+        comm = "";
+        if (ProcFile.TryOpenPid(pid, "stat"u8, out var file) != ProcReadStatus.Ok || file is null) return false;
+        using (file)
+        {
+            if (file.TryRead(_statBuffer, out int length) != ProcReadStatus.Ok) return false;
+            if (!PidStatParser.TryParse(_statBuffer.AsSpan(0, length), out var stat, out var commBytes)) return false;
+            ppid = stat.ParentPid;
+            if (_match is not null) comm = Encoding.UTF8.GetString(commBytes);
+            return true;
+        }
+    }
+
+    private bool Matches(int pid, string comm)
+    {
+        if (_match is null) return false;
+        if (_match.IsMatch(comm)) return true;
+        if (ProcFile.TryOpenPid(pid, "cmdline"u8, out var file) != ProcReadStatus.Ok || file is null) return false;
+        using (file)
+        {
+            if (file.TryRead(_cmdlineBuffer, out int length) != ProcReadStatus.Ok || length == 0) return false;
+            var text = Encoding.UTF8.GetString(_cmdlineBuffer.AsSpan(0, length).TrimEnd((byte)0)).Replace('\0', ' ');
+            return _match.IsMatch(text);
+        }
+    }
+
+    public void Dispose() => _scanner.Dispose();
+}

@@ -1,0 +1,177 @@
+using Tracekit.Collector.Recording;
+using Tracekit.Format;
+using Tracekit.Procfs;
+
+namespace Tracekit.Collector.Sampling;
+
+/// <summary>
+/// The set of sampled processes. Each tick it reads every process's CPU clock, then asks the exit watcher once
+/// which processes exited: a value is written only for a process that had not exited after it was read, so a
+/// reused PID can never lend its CPU time to the process that held the PID before.
+/// </summary>
+public sealed class ProcessTracker : IDisposable
+{
+    private static readonly ulong PageSizeKb = (ulong)Environment.SystemPageSize / 1024;
+
+    private readonly Dictionary<int, TrackedProcess> _byPid = new();
+    private readonly List<TrackedProcess?> _slots = new();
+    private readonly Stack<int> _freeSlots = new();
+    private readonly ProcessExitWatcher? _exitWatcher;
+    private readonly ulong[] _exitedTokens = new ulong[64];
+    private readonly int _statEveryTicks;
+    private readonly byte[] _cmdlineBuffer = new byte[4096];
+
+    /// <param name="statEveryTicks">Read /proc/PID/stat (RSS, threads) every this many ticks; CPU is read every tick.</param>
+    public ProcessTracker(int statEveryTicks)
+    {
+        _statEveryTicks = Math.Max(1, statEveryTicks);
+        _exitWatcher = ProcessExitWatcher.TryCreate(out _);
+    }
+
+    public int Count => _byPid.Count;
+
+    /// <summary>Processes that could not be opened because of permissions (EACCES, EPERM).</summary>
+    public long AccessDenied { get; private set; }
+
+    public bool IsTracked(int pid) => _byPid.ContainsKey(pid);
+
+    public bool FollowsChildrenOf(int pid) => _byPid.TryGetValue(pid, out var p) && p.FollowChildren;
+
+    public IEnumerable<int> TrackedPids => _byPid.Keys;
+
+    /// <summary>Starts sampling a process and writes its ProcessStart. Returns false when it is gone or denied.</summary>
+    public bool TryAdopt(int pid, bool followChildren, ulong timestampNs, RecordSink sink)
+    {
+        if (_byPid.ContainsKey(pid)) return true;
+        var status = ProcessCpuReader.TryOpen(pid, out var reader);
+        if (status != ProcReadStatus.Ok || reader is null)
+        {
+            if (status == ProcReadStatus.AccessDenied) AccessDenied++;
+            return false;
+        }
+
+        int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slots.Count;
+        var tracked = new TrackedProcess(reader, slot, followChildren);
+        if (slot == _slots.Count) _slots.Add(tracked); else _slots[slot] = tracked;
+        _byPid[pid] = tracked;
+        if (reader.Pidfd is { } pidfd) _exitWatcher?.TryAdd(pidfd, (ulong)slot);
+
+        reader.TryReadStat(out var stat, out var comm);
+        tracked.RssKb = (ulong)Math.Max(0, stat.RssPages) * PageSizeKb;
+        tracked.Threads = stat.ThreadCount;
+        sink.Write(new ProcessStart
+        {
+            TimestampNs = timestampNs,
+            Pid = pid,
+            StartTicks = reader.StartTimeTicks,
+            Ppid = stat.ParentPid,
+            Command = System.Text.Encoding.UTF8.GetString(comm),
+            CommandLine = ReadCommandLine(pid),
+        });
+        return true;
+    }
+
+    /// <summary>Stops sampling a process that left the selection; it gets no exit record since it did not exit.</summary>
+    public void Release(int pid)
+    {
+        if (_byPid.TryGetValue(pid, out var p)) Remove(p);
+    }
+
+    /// <summary>Samples every tracked process; <paramref name="tickIndex"/> staggers the slower stat reads.</summary>
+    public void Sample(ulong timestampNs, long tickIndex, RecordSink sink)
+    {
+        for (int i = 0; i < _slots.Count; i++)
+        {
+            var p = _slots[i];
+            if (p is null) continue;
+            // Spread the stat reads of different processes over the ticks of one refresh period.
+            if ((tickIndex + i) % _statEveryTicks == 0 && p.Reader.TryReadStat(out var stat) == ProcReadStatus.Ok)
+            {
+                p.RssKb = (ulong)Math.Max(0, stat.RssPages) * PageSizeKb;
+                p.Threads = stat.ThreadCount;
+            }
+
+            var status = p.Reader.TryReadCpuTimeNsUnconfirmed(out long cpuNs);
+            p.HasPending = status == ProcReadStatus.Ok;
+            p.PendingCpuNs = cpuNs;
+            if (status == ProcReadStatus.Vanished) WriteExitAndRemove(p, timestampNs, sink);
+        }
+
+        ConfirmAndRemoveExited(timestampNs, sink);
+
+        for (int i = 0; i < _slots.Count; i++)
+        {
+            var p = _slots[i];
+            if (p is null || !p.HasPending) continue;
+            sink.Write(new ProcessSample
+            {
+                TimestampNs = timestampNs,
+                Pid = p.Pid,
+                StartTicks = p.StartTicks,
+                CpuTimeNs = (ulong)p.PendingCpuNs,
+                CpuSource = ToRecordSource(p.Reader.Source),
+                RssKb = p.RssKb,
+                Threads = p.Threads,
+            });
+            p.HasPending = false;
+        }
+    }
+
+    private void ConfirmAndRemoveExited(ulong timestampNs, RecordSink sink)
+    {
+        if (_exitWatcher is null) return;
+        int n;
+        do
+        {
+            n = _exitWatcher.PollExited(_exitedTokens);
+            for (int i = 0; i < n; i++)
+            {
+                int slot = (int)_exitedTokens[i];
+                if (slot < _slots.Count && _slots[slot] is { } p) WriteExitAndRemove(p, timestampNs, sink);
+            }
+        }
+        while (n == _exitedTokens.Length);
+    }
+
+    private void WriteExitAndRemove(TrackedProcess p, ulong timestampNs, RecordSink sink)
+    {
+        sink.Write(new ProcessExit { TimestampNs = timestampNs, Pid = p.Pid, StartTicks = p.StartTicks });
+        Remove(p);
+    }
+
+    private void Remove(TrackedProcess p)
+    {
+        if (p.Reader.Pidfd is { } pidfd) _exitWatcher?.TryRemove(pidfd);
+        p.Reader.Dispose();
+        _byPid.Remove(p.Pid);
+        _slots[p.Slot] = null;
+        _freeSlots.Push(p.Slot);
+    }
+
+    private string? ReadCommandLine(int pid)
+    {
+        if (ProcFile.TryOpenPid(pid, "cmdline"u8, out var file) != ProcReadStatus.Ok || file is null) return null;
+        using (file)
+        {
+            if (file.TryRead(_cmdlineBuffer, out int length) != ProcReadStatus.Ok || length == 0) return null;
+            var bytes = _cmdlineBuffer.AsSpan(0, length).TrimEnd((byte)0);
+            // argv is NUL-separated; a space-joined form is what people grep for. Capped so a record always fits.
+            var text = System.Text.Encoding.UTF8.GetString(bytes).Replace('\0', ' ');
+            return text.Length > 1024 ? text[..1024] : text;
+        }
+    }
+
+    private static CpuSource ToRecordSource(CpuTimeSource source) => source switch
+    {
+        CpuTimeSource.ProcessCpuClock => CpuSource.ProcessClock,
+        CpuTimeSource.TaskSchedstatSum => CpuSource.Schedstat,
+        _ => CpuSource.StatTicks,
+    };
+
+    public void Dispose()
+    {
+        foreach (var p in _byPid.Values) p.Reader.Dispose();
+        _byPid.Clear();
+        _exitWatcher?.Dispose();
+    }
+}

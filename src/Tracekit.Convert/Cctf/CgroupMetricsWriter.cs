@@ -1,0 +1,39 @@
+using Tracekit.Convert.Output;
+using Tracekit.Convert.Reading;
+using Tracekit.Format;
+
+namespace Tracekit.Convert.Cctf;
+
+/// <summary>
+/// cgroup_metrics.jsonl: one row per CgroupSample; cpu_ms and dt_ms are the window since the same cgroup's previous
+/// sample (null on its first), like proc_cpu.jsonl but keeping the first row for its memory values.
+/// </summary>
+internal sealed class CgroupMetricsWriter(JsonlFile file)
+{
+    private readonly Dictionary<string, (ulong TimestampNs, long EpochMs, int AnchorVersion, ulong CpuUsageNs)> _previous = new(StringComparer.Ordinal);
+
+    public void OnSample(StreamCursor record, in CgroupSample sample)
+    {
+        long? dtMs = null;
+        double? cpuMs = null;
+        if (_previous.TryGetValue(sample.Path, out var previous)
+            && record.TimestampNs > previous.TimestampNs && sample.CpuUsageNs >= previous.CpuUsageNs)
+        {
+            dtMs = record.AnchorVersion == previous.AnchorVersion
+                ? record.EpochMs - previous.EpochMs
+                : EpochClock.RoundNsToMs((long)(record.TimestampNs - previous.TimestampNs));
+            cpuMs = EpochClock.NsToMs((long)(sample.CpuUsageNs - previous.CpuUsageNs));
+        }
+
+        _previous[sample.Path] = (record.TimestampNs, record.EpochMs, record.AnchorVersion, sample.CpuUsageNs);
+        var json = Rows.BeginTimed(file, record);
+        json.WriteString(CctfNames.Cgroup, sample.Path);
+        json.WriteNumber(CctfNames.Version, sample.Version);
+        json.WriteNumberOrNull(CctfNames.DtMs, dtMs);
+        json.WriteNumberOrNull(CctfNames.CpuMs, cpuMs);
+        json.WriteNumber(CctfNames.MemoryBytes, sample.MemoryBytes);
+        json.WriteNumberOrNull(CctfNames.MemoryPeakBytes, sample.MemoryPeakBytes);
+        json.WriteNumberOrNull(CctfNames.MemoryLimitBytes, sample.MemoryLimitBytes);
+        file.EndRow();
+    }
+}

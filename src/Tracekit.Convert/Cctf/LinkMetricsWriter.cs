@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Tracekit.Convert.Audit;
+using Tracekit.Convert.Output;
+using Tracekit.Convert.Reading;
+using Tracekit.Format;
+
+namespace Tracekit.Convert.Cctf;
+
+/// <summary>
+/// link_metrics.jsonl for one node: one row per sampling tick, link = <c>&lt;node&gt;.nic</c>. rx_Bps and tx_Bps are
+/// the sums over the counted interfaces (<see cref="NetworkInterfaces"/>) of each interface's byte-counter delta
+/// divided by that interface's own interval, so an interface that appears mid-run adds its rate from its second
+/// sample on, not its whole counter. The rows of one tick share one timestampNs (one clock read per tick).
+/// </summary>
+internal sealed class LinkMetricsWriter(JsonlFile file, NodeAudit audit, string nodeId)
+{
+    private readonly JsonEncodedText _link = JsonEncodedText.Encode(nodeId + ".nic");
+    private readonly Dictionary<string, (ulong TimestampNs, ulong RxBytes, ulong TxBytes)> _previous = new(StringComparer.Ordinal);
+    private StreamCursor? _tickRecord;
+    private ulong _tickTimestampNs;
+    private long _tickEpochMs;
+    private double _tickRxBytesPerSecond;
+    private double _tickTxBytesPerSecond;
+    private int _tickInterfaces;
+
+    public void OnNetDevice(StreamCursor record, in NetDevice device)
+    {
+        if (_tickRecord is null || record.TimestampNs != _tickTimestampNs)
+        {
+            Flush();
+            _tickRecord = record;
+            _tickTimestampNs = record.TimestampNs;
+            _tickEpochMs = record.EpochMs;
+            audit.Network.Observe(record.EpochNs);
+        }
+
+        if (!NetworkInterfaces.IsCounted(device.Interface))
+        {
+            return;
+        }
+
+        if (_previous.TryGetValue(device.Interface, out var previous)
+            && device.TimestampNs > previous.TimestampNs
+            && device.RxBytes >= previous.RxBytes && device.TxBytes >= previous.TxBytes)
+        {
+            double seconds = (device.TimestampNs - previous.TimestampNs) / 1e9;
+            _tickRxBytesPerSecond += (device.RxBytes - previous.RxBytes) / seconds;
+            _tickTxBytesPerSecond += (device.TxBytes - previous.TxBytes) / seconds;
+            _tickInterfaces++;
+        }
+
+        // Counters that went backwards (the interface was recreated) restart from here.
+        _previous[device.Interface] = (device.TimestampNs, device.RxBytes, device.TxBytes);
+    }
+
+    /// <summary>Writes the pending tick; called when a new tick starts and when the node ends.</summary>
+    public void Flush()
+    {
+        if (_tickRecord is not null && _tickInterfaces > 0)
+        {
+            var json = file.BeginRow();
+            json.WriteNumber(CctfNames.TsMs, _tickEpochMs);
+            json.WriteString(CctfNames.Node, _tickRecord.Stream.NodeJson);
+            json.WriteString(CctfNames.Stage, _tickRecord.Stream.StageJson);
+            json.WriteString(CctfNames.Link, _link);
+            json.WriteNumber(CctfNames.RxBps, Rows.Round3(_tickRxBytesPerSecond));
+            json.WriteNumber(CctfNames.TxBps, Rows.Round3(_tickTxBytesPerSecond));
+            file.EndRow();
+        }
+
+        _tickRecord = null;
+        _tickRxBytesPerSecond = 0;
+        _tickTxBytesPerSecond = 0;
+        _tickInterfaces = 0;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using Tracekit.Convert.Output;
+using Tracekit.Convert.Reading;
+
+namespace Tracekit.Convert.Cctf;
+
+/// <summary>Row prefixes shared by several files.</summary>
+internal static class Rows
+{
+    /// <summary>Starts a row with <c>ts_ms, node, stage</c>, the prefix of every node-scoped time series.</summary>
+    public static Utf8JsonWriter BeginTimed(JsonlFile file, StreamCursor record)
+    {
+        var json = file.BeginRow();
+        json.WriteNumber(CctfNames.TsMs, record.EpochMs);
+        json.WriteString(CctfNames.Node, record.Stream.NodeJson);
+        json.WriteString(CctfNames.Stage, record.Stream.StageJson);
+        return json;
+    }
+
+    /// <summary>Rates and percentages carry more digits than their inputs mean; 3 decimals keep the files small.</summary>
+    public static double Round3(double value) => Math.Round(value, 3, MidpointRounding.AwayFromZero);
+}

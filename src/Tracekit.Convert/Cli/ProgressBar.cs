@@ -1,0 +1,90 @@
+using System.Diagnostics;
+
+namespace Tracekit.Convert.Cli;
+
+/// <summary>Receives how far a conversion got, in bytes of ring read. Called often: must be cheap.</summary>
+public interface IProgressSink
+{
+    void Report(long bytesDone);
+
+    /// <summary>Removes whatever was drawn, so the final messages start on a clean line.</summary>
+    void Complete();
+}
+
+/// <summary>For output that is not a terminal: nothing is ever printed.</summary>
+public sealed class NoProgress : IProgressSink
+{
+    public static readonly NoProgress Instance = new();
+
+    public void Report(long bytesDone)
+    {
+    }
+
+    public void Complete()
+    {
+    }
+}
+
+/// <summary>
+/// A one-line bar on stderr. It appears only once the conversion has run for <see cref="DelayMs"/>, so quick
+/// conversions print nothing, and redraws at most every <see cref="RedrawMs"/> so drawing never costs time.
+/// </summary>
+public sealed class ProgressBar : IProgressSink
+{
+    public const int DelayMs = 1000;
+    public const int RedrawMs = 100;
+
+    private readonly IConsoleOutput _console;
+    private readonly long _totalBytes;
+    private readonly string _label;
+    private readonly long _startTicks = Stopwatch.GetTimestamp();
+    private long _nextDrawTicks;
+    private bool _drawn;
+
+    public ProgressBar(IConsoleOutput console, long totalBytes, string label)
+    {
+        _console = console;
+        _totalBytes = Math.Max(1, totalBytes);
+        _label = label;
+        _nextDrawTicks = _startTicks + (DelayMs * Stopwatch.Frequency / 1000);
+    }
+
+    /// <summary>A bar when stderr is a terminal, else <see cref="NoProgress"/>.</summary>
+    public static IProgressSink For(IConsoleOutput console, long totalBytes, string label) =>
+        console.IsInteractive ? new ProgressBar(console, totalBytes, label) : NoProgress.Instance;
+
+    public void Report(long bytesDone)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now < _nextDrawTicks)
+        {
+            return;
+        }
+
+        _nextDrawTicks = now + (RedrawMs * Stopwatch.Frequency / 1000);
+        Draw(bytesDone, now);
+    }
+
+    public void Complete()
+    {
+        if (_drawn)
+        {
+            _console.Error.Write('\r' + new string(' ', Math.Max(0, _console.Width - 1)) + '\r');
+            _console.Error.Flush();
+            _drawn = false;
+        }
+    }
+
+    private void Draw(long bytesDone, long now)
+    {
+        double fraction = Math.Clamp((double)bytesDone / _totalBytes, 0, 1);
+        double elapsedS = Stopwatch.GetElapsedTime(_startTicks, now).TotalSeconds;
+        string tail = $" {fraction * 100,5:0.0}% {bytesDone / (1024.0 * 1024):0} MiB {elapsedS:0}s";
+        int barWidth = Math.Clamp(_console.Width - _label.Length - tail.Length - 4, 10, 50);
+        int filled = (int)(fraction * barWidth);
+        string line = $"\r{_label} [{new string('#', filled)}{new string('-', barWidth - filled)}]{tail}";
+        _console.Error.Write(line);
+        _console.Error.Flush();
+        _drawn = true;
+    }
+}

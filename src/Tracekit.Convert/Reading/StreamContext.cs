@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace Tracekit.Convert.Reading;
+
+/// <summary>What every row from one stream shares: its node and stage, pre-encoded once for the JSON writers.</summary>
+public sealed class StreamContext
+{
+    public StreamContext(StreamSource source, string stage)
+    {
+        Source = source;
+        Stage = stage;
+        StageJson = JsonEncodedText.Encode(stage);
+        NodeJson = JsonEncodedText.Encode(source.NodeId);
+    }
+
+    public StreamSource Source { get; }
+
+    public string NodeId => Source.NodeId;
+
+    public string Name => Source.Name;
+
+    /// <summary>From the first readable segment header; empty until one was read.</summary>
+    public string Stage { get; private set; }
+
+    public JsonEncodedText StageJson { get; private set; }
+
+    public JsonEncodedText NodeJson { get; }
+
+    /// <summary>The header of the first readable segment, or null when none could be read.</summary>
+    public Tracekit.Ring.RingHeaderInfo? FirstHeader { get; private set; }
+
+    internal void SetFirstHeader(Tracekit.Ring.RingHeaderInfo header)
+    {
+        if (FirstHeader is null)
+        {
+            FirstHeader = header;
+            Stage = header.Stage;
+            StageJson = JsonEncodedText.Encode(header.Stage);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Text;
+using Tracekit.Native;
+
+namespace Tracekit.Procfs.Tests;
+
+/// <summary>Readers against real processes: odd names, exit, PID reuse, children.</summary>
+public sealed class ProcessTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tracekit-procfs-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("a b) (c")]
+    [InlineData("nl\nx) (y")]
+    public void TryReadStat_RealProcessWithOddName_ParsesCommAndFields(string name)
+    {
+        string program = Path.Combine(_directory, name);
+        File.Copy("/bin/sleep", program);
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        Process process = TestSupport.Start(program, "600");
+        try
+        {
+            Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(process.Id, out ProcessCpuReader? reader));
+            using (reader)
+            {
+                Assert.Equal(ProcReadStatus.Ok, reader!.TryReadStat(out PidStat stat, out ReadOnlySpan<byte> comm));
+                Assert.Equal(name, Encoding.UTF8.GetString(comm));
+                Assert.Equal(process.Id, stat.Pid);
+                Assert.Equal(Environment.ProcessId, stat.ParentPid);
+                Assert.Equal(1, stat.ThreadCount);
+                Assert.True(stat.RssPages > 0);
+                Assert.Equal(reader.StartTimeTicks, stat.StartTimeTicks);
+            }
+        }
+        finally
+        {
+            TestSupport.KillAndReap(process);
+        }
+    }
+
+    [Fact]
+    public void ProcFile_KeptFdAfterExit_ZombieThenVanishedWithoutException()
+    {
+        Process process = TestSupport.Start("/bin/sleep", "600");
+        int pid = process.Id;
+        Assert.Equal(ProcReadStatus.Ok, ProcFile.TryOpenPid(pid, "stat"u8, out ProcFile? stat));
+        Assert.Equal(ProcReadStatus.Ok, ProcFile.TryOpenTask(pid, pid, "schedstat"u8, out ProcFile? schedstat));
+        using (stat)
+        using (schedstat)
+        {
+            byte[] buffer = new byte[1024];
+            TestSupport.KillAndReap(process);
+
+            Assert.Equal(ProcReadStatus.Vanished, stat!.TryRead(buffer, out int length));
+            Assert.Equal(0, length);
+            Assert.Equal(Libc.ErrnoValues.ESRCH, stat.LastErrno);
+            Assert.Equal(ProcReadStatus.Vanished, schedstat!.TryRead(buffer, out _));
+            Assert.Equal(ProcReadStatus.Vanished, ProcFile.TryOpenPid(pid, "stat"u8, out ProcFile? reopened));
+            Assert.Null(reopened);
+        }
+    }
+
+    [Fact]
+    public void ProcessCpuReader_ProcessExitedNotReaped_ReportsVanishedAndStatShowsZombie()
+    {
+        // The shell sits in the read builtin, so it does not reap its killed background sleep: a zombie to inspect.
+        var startInfo = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true };
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add("sleep 600 & echo $!; read line");
+        using Process parent = Process.Start(startInfo)!;
+        int pid = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(pid, out ProcessCpuReader? reader));
+            using (reader)
+            {
+                Assert.Equal(CpuTimeSource.ProcessCpuClock, reader!.Source);
+                Assert.Equal(ProcReadStatus.Ok, reader.TryReadCpuTimeNs(out _));
+                using (Process sleeper = Process.GetProcessById(pid))
+                {
+                    sleeper.Kill();
+                }
+
+                Assert.True(TestSupport.WaitUntil(
+                    () => reader.TryReadStat(out PidStat zombie) == ProcReadStatus.Ok && zombie.State == (byte)'Z',
+                    TimeSpan.FromSeconds(5)));
+                Assert.Equal(ProcReadStatus.Vanished, reader.TryReadCpuTimeNs(out _));
+                Assert.True(reader.TryReadStat(out PidStat stat) == ProcReadStatus.Ok && stat.StartTimeTicks == reader.StartTimeTicks);
+            }
+        }
+        finally
+        {
+            parent.StandardInput.WriteLine();
+            parent.WaitForExit();
+        }
+    }
+
+    [Theory]
+    [InlineData(CpuTimeSource.ProcessCpuClock)]
+    [InlineData(CpuTimeSource.TaskSchedstatSum)]
+    [InlineData(CpuTimeSource.StatTicks)]
+    public void ProcessCpuReader_ReapedProcess_EverySourceReportsVanished(CpuTimeSource source)
+    {
+        Process process = TestSupport.Start("/bin/sleep", "600");
+        Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(process.Id, out ProcessCpuReader? reader, source));
+        using (reader)
+        {
+            Assert.Equal(source, reader!.Source);
+            Assert.Equal(ProcReadStatus.Ok, reader.TryReadCpuTimeNs(out long cpuNs));
+            Assert.True(cpuNs >= 0);
+            TestSupport.KillAndReap(process);
+            Assert.Equal(ProcReadStatus.Vanished, reader.TryReadCpuTimeNs(out _));
+            Assert.Equal(ProcReadStatus.Vanished, reader.TryReadStat(out _));
+        }
+    }
+
+    [SkippableFact]
+    public void ProcessCpuReader_PidReused_OldReaderVanishedNewReaderHasOtherStartTime()
+    {
+        Skip.IfNot(TestSupport.IsRoot, "forcing a PID through /proc/sys/kernel/ns_last_pid needs root");
+        Skip.IfNot(File.Exists("/proc/sys/kernel/ns_last_pid"), "kernel without ns_last_pid");
+
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            Process first = TestSupport.Start("/bin/sleep", "600");
+            int pid = first.Id;
+            Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(pid, out ProcessCpuReader? oldReader));
+            using (oldReader)
+            {
+                Thread.Sleep(30); // so the new process starts at least one 10 ms tick later
+                TestSupport.KillAndReap(first);
+                File.WriteAllText("/proc/sys/kernel/ns_last_pid", (pid - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Process second = TestSupport.Start("/bin/sleep", "600");
+                try
+                {
+                    if (second.Id != pid)
+                    {
+                        continue; // another fork on the machine took the PID first: try again.
+                    }
+
+                    Assert.Equal(ProcReadStatus.Vanished, oldReader!.TryReadStat(out _));
+                    Assert.Equal(ProcReadStatus.Vanished, oldReader.TryReadCpuTimeNs(out _));
+                    Assert.True(Libc.TryGetProcessCpuTimeNs(pid, out _, out _), "the bare clock now answers for the new process");
+                    Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(pid, out ProcessCpuReader? newReader));
+                    using (newReader)
+                    {
+                        Assert.NotEqual(oldReader.StartTimeTicks, newReader!.StartTimeTicks);
+                    }
+
+                    return;
+                }
+                finally
+                {
+                    TestSupport.KillAndReap(second);
+                }
+            }
+        }
+
+        Skip.If(true, "could not get the same PID twice in 10 attempts (busy machine)");
+    }
+
+    [Fact]
+    public void ProcessExitWatcher_TwoProcessesOneKilled_ReportsOnlyThatToken()
+    {
+        Process keep = TestSupport.Start("/bin/sleep", "600");
+        Process kill = TestSupport.Start("/bin/sleep", "600");
+        using ProcessExitWatcher watcher = ProcessExitWatcher.TryCreate(out _)!;
+        Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(keep.Id, out ProcessCpuReader? keepReader));
+        Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(kill.Id, out ProcessCpuReader? killReader));
+        using (keepReader)
+        using (killReader)
+        {
+            Assert.True(watcher.TryAdd(keepReader!.Pidfd!, 1));
+            Assert.True(watcher.TryAdd(killReader!.Pidfd!, 2));
+            Span<ulong> exited = stackalloc ulong[8];
+            Assert.Equal(0, watcher.PollExited(exited));
+
+            TestSupport.KillAndReap(kill);
+            Assert.Equal(1, watcher.PollExited(exited));
+            Assert.Equal(2UL, exited[0]);
+            Assert.True(watcher.TryRemove(killReader.Pidfd!));
+            Assert.Equal(0, watcher.PollExited(exited));
+        }
+
+        TestSupport.KillAndReap(keep);
+    }
+
+    [Fact]
+    public void ChildFinder_ShellWithTwoChildren_ListsBoth()
+    {
+        Assert.True(ChildFinder.IsChildrenFileSupported, "CONFIG_PROC_CHILDREN is set on the reference kernel");
+        Process shell = TestSupport.Start("/bin/sh", "-c", "sleep 600 & sleep 600 & wait");
+        try
+        {
+            Assert.Equal(ProcReadStatus.Ok, ChildFinder.TryOpen(shell.Id, out ChildFinder? finder));
+            using (finder)
+            {
+                int[] children = new int[8];
+                int count = 0;
+                Assert.True(TestSupport.WaitUntil(
+                    () => finder!.TryListMainThreadChildren(children, out count) == ProcReadStatus.Ok && count == 2,
+                    TimeSpan.FromSeconds(5)));
+                Assert.Equal(ProcReadStatus.Ok, finder!.TryListAllChildren(children, out int allCount));
+                Assert.Equal(2, allCount);
+
+                using ProcessTableScanner scanner = OpenScanner();
+                int[] scanned = new int[8];
+                int[] parents = new int[8];
+                int found = scanner.FindChildren([shell.Id], scanned, parents);
+                Assert.Equal(2, found);
+                Assert.Equal(children.AsSpan(0, 2).ToArray().Order(), scanned.AsSpan(0, 2).ToArray().Order());
+                Assert.All(parents.AsSpan(0, 2).ToArray(), p => Assert.Equal(shell.Id, p));
+            }
+        }
+        finally
+        {
+            TestSupport.KillAndReap(shell);
+        }
+    }
+
+    [Fact]
+    public void ChildFinder_ChildForkedByNonMainThread_FoundOnlyByAllThreads()
+    {
+        // Our own process: a worker thread starts a child, so the child hangs off that thread's children file.
+        Process? child = null;
+        var worker = new Thread(() => child = TestSupport.Start("/bin/sleep", "600"));
+        worker.Start();
+        worker.Join();
+        try
+        {
+            Assert.Equal(ProcReadStatus.Ok, ChildFinder.TryOpen(Environment.ProcessId, out ChildFinder? finder));
+            using (finder)
+            {
+                int[] children = new int[256];
+                Assert.Equal(ProcReadStatus.Ok, finder!.TryListAllChildren(children, out int count));
+                Assert.Contains(child!.Id, children.AsSpan(0, Math.Min(count, children.Length)).ToArray());
+            }
+        }
+        finally
+        {
+            TestSupport.KillAndReap(child!);
+        }
+    }
+
+    private static ProcessTableScanner OpenScanner()
+    {
+        Assert.Equal(ProcReadStatus.Ok, ProcessTableScanner.TryOpen(out ProcessTableScanner? scanner));
+        return scanner!;
+    }
+}

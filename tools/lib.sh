@@ -1,0 +1,55 @@
+# Shared helpers for tools/*.sh. Sourced, not run.
+# shellcheck shell=bash
+
+repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# ensure_debian_packages CMD:PKG ... installs PKG with apt-get when CMD is not on PATH.
+# Idempotent: nothing happens when every command is present.
+ensure_debian_packages() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages: ${missing[*]} (run as root, or install them: apt-get install -y ${missing[*]})"
+    return 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null || apt-get update
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    log "the .NET 10 SDK is required (dotnet not on PATH)"
+    return 1
+  fi
+}
+
+# Native AOT links with the system C toolchain.
+ensure_aot_toolchain() {
+  ensure_debian_packages cc:gcc clang:clang zlib-flate:zlib1g-dev || true
+  command -v cc >/dev/null 2>&1 || ensure_debian_packages cc:build-essential
+}
+
+publish_binaries() {
+  local root=$1
+  log "publishing bin/tracekit (native AOT) and bin/tracekit-convert"
+  mkdir -p "$root/bin"
+  dotnet publish "$root/src/Tracekit.Collector/Tracekit.Collector.csproj" -c Release -r linux-x64 \
+    -o "$root/artifacts/publish/tracekit" -nologo -clp:ErrorsOnly -p:TreatWarningsAsErrors=true >&2
+  install -m 0755 "$root/artifacts/publish/tracekit/tracekit" "$root/bin/tracekit"
+  dotnet publish "$root/src/Tracekit.Convert/Tracekit.Convert.csproj" -c Release \
+    -o "$root/artifacts/publish/tracekit-convert" -nologo -clp:ErrorsOnly >&2
+  # A launcher keeps bin/ tidy: the converter is framework-dependent and has native parquet libraries beside it.
+  cat > "$root/bin/tracekit-convert" <<'LAUNCH'
+#!/usr/bin/env bash
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+exec "$here/../artifacts/publish/tracekit-convert/tracekit-convert" "$@"
+LAUNCH
+  chmod 0755 "$root/bin/tracekit-convert"
+}

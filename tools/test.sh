@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test: restore, build (warnings are errors), the native-AOT publish check, every xunit project,
+# and the benchmark smoke run. Installs what it needs on a fresh Debian machine; safe to run again.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+
+ensure_dotnet
+# stress-ng and pidstat are CPU oracles for the collector tests; nginx and wrk feed the nginx importer test.
+ensure_debian_packages stress-ng:stress-ng pidstat:sysstat nginx:nginx-light wrk:wrk /usr/bin/time:time
+ensure_aot_toolchain
+
+log "restoring"
+dotnet restore Tracekit.sln -nologo >&2
+log "building (Release)"
+dotnet build Tracekit.sln -c Release --no-restore -nologo -clp:ErrorsOnly >&2
+
+# The AOT contract: the collector publishes with zero trim/AOT warnings (they are errors here).
+publish_binaries "$root"
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+for proj in tests/*/*.Tests.csproj; do
+  name=$(basename "$proj" .csproj)
+  log "testing $name"
+  if ! dotnet test "$proj" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" >&2; then
+    status=1
+  fi
+done
+
+# Sum the TRX counters so the run ends with one plain 'N passed, N failed' line.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+
+if [ -f bench/Tracekit.Benchmarks/Tracekit.Benchmarks.csproj ]; then
+  log "benchmark smoke run (the bench project must not rot)"
+  if ! bash tools/bench-smoke.sh >&2; then status=1; fi
+fi
+exit $status
