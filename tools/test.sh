@@ -19,6 +19,8 @@ dotnet build Tracekit.sln -c Release --no-restore -nologo -clp:ErrorsOnly >&2
 # The AOT contract: the collector publishes with zero trim/AOT warnings (they are errors here).
 publish_binaries "$root"
 
+# The collector tests drive the native-AOT binary just published: that is what users run.
+export TRACEKIT_BIN="$root/bin/tracekit"
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0

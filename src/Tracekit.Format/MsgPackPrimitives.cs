@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Tracekit.Format;
 
@@ -9,7 +8,7 @@ namespace Tracekit.Format;
 /// so callers can size buffers once and never allocate. Integers always take their smallest encoding, as
 /// docs/ring-format.md requires; non-negative signed values use the unsigned formats.
 /// </summary>
-public static class MsgPackPrimitives
+public static partial class MsgPackPrimitives
 {
     /// <summary>The largest encoding of any integer or float64: a marker byte plus 8 bytes.</summary>
     public const int MaxScalarSizeInBytes = 9;
@@ -74,62 +73,6 @@ public static class MsgPackPrimitives
         return TryWriteLengthHeader(destination, MsgPackCode.Array16, MsgPackCode.Array32, (uint)count, out bytesWritten);
     }
 
-    /// <summary>Writes already-encoded UTF-8 as a str; the bytes are not validated.</summary>
-    public static bool TryWriteStringUtf8(Span<byte> destination, ReadOnlySpan<byte> utf8, out int bytesWritten)
-    {
-        int headerSize = GetStringHeaderSize(utf8.Length);
-        if (destination.Length - headerSize < utf8.Length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-        WriteStringHeaderUnchecked(destination, utf8.Length);
-        utf8.CopyTo(destination.Slice(headerSize));
-        bytesWritten = headerSize + utf8.Length;
-        return true;
-    }
-
-    /// <summary>
-    /// Writes a string as UTF-8 (nil when null) without allocating. Lone surrogates become U+FFFD, as
-    /// <see cref="Encoding.UTF8"/> does everywhere.
-    /// </summary>
-    public static bool TryWriteString(Span<byte> destination, string? value, out int bytesWritten)
-    {
-        if (value is null)
-        {
-            return TryWriteNil(destination, out bytesWritten);
-        }
-        ReadOnlySpan<char> chars = value;
-        // A UTF-16 char never takes more than 3 UTF-8 bytes, so a short string that surely fits is encoded in
-        // one pass straight after a fixstr header, skipping the counting pass.
-        const int MaxUtf8BytesPerChar = 3;
-        if (chars.Length <= MsgPackCode.MaxFixStrLength / MaxUtf8BytesPerChar
-            && destination.Length > chars.Length * MaxUtf8BytesPerChar)
-        {
-            int written = Encoding.UTF8.GetBytes(chars, destination.Slice(1));
-            destination[0] = (byte)(MsgPackCode.MinFixStr | written);
-            bytesWritten = 1 + written;
-            return true;
-        }
-        return TryWriteStringCounted(destination, chars, out bytesWritten);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TryWriteStringCounted(Span<byte> destination, ReadOnlySpan<char> chars, out int bytesWritten)
-    {
-        int byteCount = Encoding.UTF8.GetByteCount(chars);
-        int headerSize = GetStringHeaderSize(byteCount);
-        if (destination.Length - headerSize < byteCount)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-        int written = Encoding.UTF8.GetBytes(chars, destination.Slice(headerSize));
-        WriteStringHeaderUnchecked(destination, written);
-        bytesWritten = headerSize + written;
-        return true;
-    }
-
     public static int GetUInt64Size(ulong value) =>
         value <= MsgPackCode.MaxPositiveFixInt ? 1
         : value <= byte.MaxValue ? 2
@@ -144,12 +87,6 @@ public static class MsgPackPrimitives
         : value >= short.MinValue ? 3
         : value >= int.MinValue ? 5
         : 9;
-
-    public static int GetStringHeaderSize(int byteCount) =>
-        byteCount <= MsgPackCode.MaxFixStrLength ? 1
-        : byteCount <= byte.MaxValue ? 2
-        : byteCount <= ushort.MaxValue ? 3
-        : 5;
 
     /// <summary>The caller guarantees that <see cref="GetUInt64Size"/> bytes fit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -228,29 +165,6 @@ public static class MsgPackPrimitives
         BinaryPrimitives.WriteInt64BigEndian(destination.Slice(1), value);
         destination[0] = MsgPackCode.Int64;
         return 9;
-    }
-
-    private static void WriteStringHeaderUnchecked(Span<byte> destination, int byteCount)
-    {
-        if (byteCount <= MsgPackCode.MaxFixStrLength)
-        {
-            destination[0] = (byte)(MsgPackCode.MinFixStr | byteCount);
-        }
-        else if (byteCount <= byte.MaxValue)
-        {
-            destination[1] = (byte)byteCount;
-            destination[0] = MsgPackCode.Str8;
-        }
-        else if (byteCount <= ushort.MaxValue)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(destination.Slice(1), (ushort)byteCount);
-            destination[0] = MsgPackCode.Str16;
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(1), (uint)byteCount);
-            destination[0] = MsgPackCode.Str32;
-        }
     }
 
     private static bool TryWriteLengthHeader(Span<byte> destination, byte code16, byte code32, uint length, out int bytesWritten)

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Unicode;
 
 namespace Tracekit.Format;
 
@@ -62,66 +60,12 @@ public ref partial struct MsgPackReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryReadUInt64(out ulong value)
-    {
-        ReadOnlySpan<byte> rest = _buffer.Slice(_position);
-        if (rest.Length >= MsgPackPrimitives.MaxScalarSizeInBytes)
-        {
-            byte code = rest[0];
-            if (code <= MsgPackCode.MaxPositiveFixInt)
-            {
-                value = code;
-                _position++;
-                return true;
-            }
-            uint sizeLog2 = (uint)(code - MsgPackCode.UInt8);
-            if (sizeLog2 <= 3)
-            {
-                // uint8..uint64 (0xcc..0xcf) carry 1 << (code - 0xcc) big-endian bytes. Nine bytes are known to be
-                // there, so read eight and shift the unused tail away instead of branching on the size.
-                int payloadBytes = 1 << (int)sizeLog2;
-                value = BinaryPrimitives.ReadUInt64BigEndian(rest.Slice(1)) >> (64 - (8 * payloadBytes));
-                _position += 1 + payloadBytes;
-                return true;
-            }
-        }
-        return TryReadUInt64Slow(out value);
-    }
+    public bool TryReadUInt64(out ulong value) =>
+        MsgPackScalars.TryReadUInt64(_buffer, ref _position, out value) || TryReadUInt64Slow(out value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryReadInt64(out long value)
-    {
-        ReadOnlySpan<byte> rest = _buffer.Slice(_position);
-        if (rest.Length >= MsgPackPrimitives.MaxScalarSizeInBytes)
-        {
-            byte code = rest[0];
-            if (code <= MsgPackCode.MaxPositiveFixInt || code >= MsgPackCode.MinNegativeFixInt)
-            {
-                // Positive and negative fixints are both the code read as a signed byte.
-                value = (sbyte)code;
-                _position++;
-                return true;
-            }
-            uint format = (uint)(code - MsgPackCode.UInt8);
-            if (format <= 7)
-            {
-                // 0xcc..0xcf are uint8..uint64 and 0xd0..0xd3 int8..int64: the low two bits give the size. An
-                // arithmetic shift sign-extends the signed formats; an unsigned value above long.MaxValue goes
-                // to the slow path, which reports it.
-                int payloadBytes = 1 << (int)(format & 3);
-                int shift = 64 - (8 * payloadBytes);
-                ulong raw = BinaryPrimitives.ReadUInt64BigEndian(rest.Slice(1));
-                long read = format <= 3 ? (long)(raw >> shift) : (long)raw >> shift;
-                if (format > 3 || read >= 0)
-                {
-                    value = read;
-                    _position += 1 + payloadBytes;
-                    return true;
-                }
-            }
-        }
-        return TryReadInt64Slow(out value);
-    }
+    public bool TryReadInt64(out long value) =>
+        MsgPackScalars.TryReadInt64(_buffer, ref _position, out value) || TryReadInt64Slow(out value);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryReadUInt64Slow(out ulong value)
@@ -294,85 +238,6 @@ public ref partial struct MsgPackReader
         count = (int)announced;
         _position = start + headerSize;
         return true;
-    }
-
-    /// <summary>Reads a str (not nil) as a slice of the buffer, without validating the UTF-8.</summary>
-    public bool TryReadStringUtf8(out ReadOnlySpan<byte> utf8)
-    {
-        int start = _position;
-        ReadOnlySpan<byte> rest = _buffer.Slice(start);
-        utf8 = default;
-        if (rest.IsEmpty)
-        {
-            return Fail(start, DecodeMessages.UnexpectedEnd);
-        }
-        byte code = rest[0];
-        int headerSize;
-        uint length;
-        if (code >= MsgPackCode.MinFixStr && code <= MsgPackCode.MaxFixStr)
-        {
-            headerSize = 1;
-            length = (uint)(code & 0x1f);
-        }
-        else if (code == MsgPackCode.Str8 && rest.Length >= 2)
-        {
-            headerSize = 2;
-            length = rest[1];
-        }
-        else if (code == MsgPackCode.Str16 && rest.Length >= 3)
-        {
-            headerSize = 3;
-            length = BinaryPrimitives.ReadUInt16BigEndian(rest.Slice(1));
-        }
-        else if (code == MsgPackCode.Str32 && rest.Length >= 5)
-        {
-            headerSize = 5;
-            length = BinaryPrimitives.ReadUInt32BigEndian(rest.Slice(1));
-        }
-        else
-        {
-            bool truncatedHeader = code is MsgPackCode.Str8 or MsgPackCode.Str16 or MsgPackCode.Str32;
-            return Fail(start, truncatedHeader ? DecodeMessages.UnexpectedEnd : DecodeMessages.ExpectedString);
-        }
-        if (length > (uint)(rest.Length - headerSize))
-        {
-            return Fail(start, DecodeMessages.LengthPastEnd);
-        }
-        utf8 = rest.Slice(headerSize, (int)length);
-        _position = start + headerSize + (int)length;
-        return true;
-    }
-
-    /// <summary>Reads a str (not nil) whose bytes must be valid UTF-8; a damaged string is never repaired silently.</summary>
-    public bool TryReadString(out string value)
-    {
-        int start = _position;
-        value = string.Empty;
-        if (!TryReadStringUtf8(out ReadOnlySpan<byte> utf8))
-        {
-            return false;
-        }
-        if (!Utf8.IsValid(utf8))
-        {
-            _position = start;
-            return Fail(start, DecodeMessages.InvalidUtf8);
-        }
-        value = utf8.IsEmpty ? string.Empty : Encoding.UTF8.GetString(utf8);
-        return true;
-    }
-
-    /// <summary>Reads nil as null, otherwise as <see cref="TryReadString"/>.</summary>
-    public bool TryReadNullableString(out string? value)
-    {
-        if (NextIsNil)
-        {
-            _position++;
-            value = null;
-            return true;
-        }
-        bool read = TryReadString(out string text);
-        value = read ? text : null;
-        return read;
     }
 
     private bool FailRange<T>(int start, out T value)

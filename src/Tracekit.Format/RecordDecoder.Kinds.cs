@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tracekit.Format;
 
 // Host, process and cgroup records. Fields are read in wire order straight into the result.
@@ -55,7 +57,44 @@ public static partial class RecordDecoder
         return Finish(in r, ok, ref record, out error);
     }
 
+    /// <summary>
+    /// The hot record. The fast path takes the usual shape (exactly 8 elements, valid integers, nothing after)
+    /// with the position in a register; anything else, valid or not, is decided by the checked path.
+    /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> payload, out ProcessSample record, out DecodeError error)
+    {
+        if (TryDecodeProcessSampleFast(payload, out record))
+        {
+            error = default;
+            return true;
+        }
+        return TryDecodeProcessSampleChecked(payload, out record, out error);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryDecodeProcessSampleFast(ReadOnlySpan<byte> payload, out ProcessSample record)
+    {
+        record = default;
+        int position = 2;
+        ulong cpuSource = 0;
+        bool ok = payload.Length > position
+            && payload[0] == (MsgPackCode.MinFixArray | ProcessSample.ElementCount)
+            && payload[1] == (byte)RecordKind.ProcessSample
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out record.TimestampNs)
+            && MsgPackScalars.TryReadInt32(payload, ref position, out record.Pid)
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out record.StartTicks)
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out record.CpuTimeNs)
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out cpuSource)
+            && cpuSource <= (ulong)LastCpuSource
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out record.RssKb)
+            && MsgPackScalars.TryReadInt32(payload, ref position, out record.Threads)
+            && position == payload.Length;
+        record.CpuSource = (CpuSource)cpuSource;
+        return ok;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryDecodeProcessSampleChecked(ReadOnlySpan<byte> payload, out ProcessSample record, out DecodeError error)
     {
         var r = new MsgPackReader(payload);
         record = default;

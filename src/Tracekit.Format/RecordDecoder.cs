@@ -16,6 +16,24 @@ public static partial class RecordDecoder
     /// </summary>
     public static bool TryReadHeader(ReadOnlySpan<byte> payload, out RecordKind kind, out ulong timestampNs, out DecodeError error)
     {
+        // Fast path for the usual fixarray header; anything else (array16/32, errors) goes through the reader.
+        int position = 1;
+        if (payload.Length > position
+            && payload[0] >= (MsgPackCode.MinFixArray | 2) && payload[0] <= MsgPackCode.MaxFixArray
+            && (payload[0] & 0x0f) < payload.Length
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out ulong kindNumber) && kindNumber != 0
+            && MsgPackScalars.TryReadUInt64(payload, ref position, out timestampNs))
+        {
+            kind = IsKnown(kindNumber) ? (RecordKind)kindNumber : RecordKind.Unknown;
+            error = default;
+            return true;
+        }
+        return TryReadHeaderChecked(payload, out kind, out timestampNs, out error);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryReadHeaderChecked(ReadOnlySpan<byte> payload, out RecordKind kind, out ulong timestampNs, out DecodeError error)
+    {
         var r = new MsgPackReader(payload);
         if (!TryReadHeaderCore(ref r, out _, out ulong kindNumber, out _, out timestampNs))
         {
@@ -133,12 +151,16 @@ public static partial class RecordDecoder
         return r.End || r.Fail(r.Position, DecodeMessages.TrailingBytes);
     }
 
+    // The decoders accept enum values up to these members; a new member must be appended and named here.
+    private const CpuSource LastCpuSource = CpuSource.ProcessClock;
+    private const DotnetEventType LastDotnetEventType = DotnetEventType.RequestStop;
+
     private static bool TryReadCpuSource(ref MsgPackReader r, out CpuSource value)
     {
         int start = r.Position;
         bool ok = r.TryReadByte(out byte raw);
         value = (CpuSource)raw;
-        return ok && (raw <= (byte)CpuSource.Cgroup || r.Fail(start, DecodeMessages.UndefinedEnumValue));
+        return ok && (raw <= (byte)LastCpuSource || r.Fail(start, DecodeMessages.UndefinedEnumValue));
     }
 
     private static bool TryReadEventType(ref MsgPackReader r, out DotnetEventType value)
@@ -146,7 +168,7 @@ public static partial class RecordDecoder
         int start = r.Position;
         bool ok = r.TryReadByte(out byte raw);
         value = (DotnetEventType)raw;
-        bool defined = raw >= (byte)DotnetEventType.GcStart && raw <= (byte)DotnetEventType.RequestStop;
+        bool defined = raw >= (byte)DotnetEventType.GcStart && raw <= (byte)LastDotnetEventType;
         return ok && (defined || r.Fail(start, DecodeMessages.UndefinedEnumValue));
     }
 

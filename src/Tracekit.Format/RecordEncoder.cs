@@ -71,7 +71,37 @@ public static partial class RecordEncoder
         return Finish(in w, ok, out bytesWritten);
     }
 
+    /// <summary>
+    /// The largest ProcessSample: two 1-byte headers, four 9-byte uint64s, two 5-byte int32s and a 2-byte enum.
+    /// </summary>
+    internal const int ProcessSampleMaxSizeInBytes = 2 + (4 * 9) + (2 * 5) + 2;
+
+    /// <summary>
+    /// The hot-path record. When the largest possible encoding fits (any 64-byte buffer), fields are written
+    /// with a local position and no per-field capacity check; only a short destination takes the checked path.
+    /// </summary>
     public static bool TryEncode(in ProcessSample record, Span<byte> destination, out int bytesWritten)
+    {
+        if (destination.Length < ProcessSampleMaxSizeInBytes)
+        {
+            return TryEncodeChecked(in record, destination, out bytesWritten);
+        }
+        destination[1] = (byte)RecordKind.ProcessSample;
+        destination[0] = MsgPackCode.MinFixArray | ProcessSample.ElementCount;
+        int position = 2;
+        position += MsgPackPrimitives.WriteUInt64Unchecked(destination.Slice(position), record.TimestampNs);
+        position += MsgPackPrimitives.WriteInt64Unchecked(destination.Slice(position), record.Pid);
+        position += MsgPackPrimitives.WriteUInt64Unchecked(destination.Slice(position), record.StartTicks);
+        position += MsgPackPrimitives.WriteUInt64Unchecked(destination.Slice(position), record.CpuTimeNs);
+        position += MsgPackPrimitives.WriteUInt64Unchecked(destination.Slice(position), (ulong)record.CpuSource);
+        position += MsgPackPrimitives.WriteUInt64Unchecked(destination.Slice(position), record.RssKb);
+        position += MsgPackPrimitives.WriteInt64Unchecked(destination.Slice(position), record.Threads);
+        bytesWritten = position;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryEncodeChecked(in ProcessSample record, Span<byte> destination, out int bytesWritten)
     {
         var w = new MsgPackWriter(destination);
         bool ok = Begin(ref w, ProcessSample.ElementCount, RecordKind.ProcessSample, record.TimestampNs)

@@ -23,7 +23,10 @@ public enum RecordKind : byte
     SelfReport = 16,
 }
 
-/// <summary>Where <see cref="ProcessSample.CpuTimeNs"/> came from; the sources differ in resolution.</summary>
+/// <summary>
+/// Where <see cref="ProcessSample.CpuTimeNs"/> came from; the sources differ in resolution. Decoders reject
+/// values above the last member, so a new source is appended and named in RecordDecoder.LastCpuSource.
+/// </summary>
 public enum CpuSource : byte
 {
     /// <summary>utime + stime of /proc/PID/stat (USER_HZ ticks, converted to ns).</summary>

@@ -23,7 +23,7 @@ public sealed class ProcDirectory : IDisposable
 
     public static ProcReadStatus TryOpen(string path, out ProcDirectory? directory)
     {
-        Span<byte> pathBytes = stackalloc byte[1024];
+        Span<byte> pathBytes = stackalloc byte[4096]; // PATH_MAX
         return OpenChecked(pathBytes, ProcPath.FromString(pathBytes, path), out directory);
     }
 

@@ -40,7 +40,7 @@ public sealed class ProcFile : IDisposable
     /// <summary>Opens a path given as a string (node info, cgroup files: not the per-tick path).</summary>
     public static ProcReadStatus TryOpen(string path, out ProcFile? file)
     {
-        Span<byte> pathBytes = stackalloc byte[1024];
+        Span<byte> pathBytes = stackalloc byte[4096]; // PATH_MAX
         int length = ProcPath.FromString(pathBytes, path);
         if (length < 0)
         {

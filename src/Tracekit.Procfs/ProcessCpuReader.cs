@@ -76,7 +76,8 @@ public sealed class ProcessCpuReader : IDisposable
 
         Span<byte> buffer = stackalloc byte[1024];
         status = stat.TryRead(buffer, out int length);
-        if (status == ProcReadStatus.Ok && !PidStatParser.TryParse(buffer[..length], out _))
+        PidStat firstStat = default;
+        if (status == ProcReadStatus.Ok && !PidStatParser.TryParse(buffer[..length], out firstStat))
         {
             status = ProcReadStatus.Malformed;
         }
@@ -87,7 +88,6 @@ public sealed class ProcessCpuReader : IDisposable
             return status;
         }
 
-        PidStatParser.TryParse(buffer[..length], out PidStat firstStat);
         SafeFileHandle? pidfd = null;
         TaskSchedstatSum? taskSum = null;
         CpuTimeSource source = CpuTimeSource.StatTicks;

@@ -116,7 +116,7 @@ public sealed partial class RingReader
         if (next < limit)
         {
             AddDamage(segment, fileOffset, next - start, kind, kind == RingDamageKind.Uncommitted
-                ? "uncommitted: space a producer reserved and never committed (normal after a crash or while it is still writing); skipped to the next valid frame."
+                ? "uncommitted: space a producer reserved and never committed (zero, or bytes of an earlier lap; normal after a crash or while it is still writing); skipped to the next valid frame."
                 : "corrupt: not a valid frame (commit word, length, position stamp or CRC-32C mismatch); skipped to the next valid frame.");
             _position = next;
             return;
@@ -128,18 +128,18 @@ public sealed partial class RingReader
         _position = Math.Max(limit, start + L.FrameAlignment);
     }
 
-    /// <summary>Zero commit word, or (overwrite) a frame of an earlier lap still in place: uncommitted. Else corrupt.</summary>
+    /// <summary>
+    /// No-loss files start zeroed: a zero commit word is uncommitted, anything else is corrupt. Overwrite: only a
+    /// slot whose stamp claims this very position but fails validation is corrupt; zero, or bytes of an earlier lap
+    /// (a producer reserved the space and died before writing it), is uncommitted.
+    /// </summary>
     private static RingDamageKind Classify(ReadOnlySpan<byte> data, ReaderSegment segment, long position)
     {
         int offset = (int)position & segment.OffsetMask;
         if (offset + L.FrameHeaderSizeInBytes > data.Length) return RingDamageKind.Corrupt;
         if (ReaderSegment.ReadCommitWord(data, offset) == 0) return RingDamageKind.Uncommitted;
-        if (segment.Policy == RingPolicy.Overwrite)
-        {
-            long stamp = BinaryPrimitives.ReadInt64LittleEndian(data.Slice(offset + L.StampOffsetInFrame, 8));
-            if (stamp >= 0 && stamp < position && ((position - stamp) & (segment.Capacity - 1)) == 0)
-                return RingDamageKind.Uncommitted;
-        }
-        return RingDamageKind.Corrupt;
+        if (segment.Policy == RingPolicy.NoLoss) return RingDamageKind.Corrupt;
+        long stamp = BinaryPrimitives.ReadInt64LittleEndian(data.Slice(offset + L.StampOffsetInFrame, 8));
+        return stamp == position ? RingDamageKind.Corrupt : RingDamageKind.Uncommitted;
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class RingReader : IDisposable
     private long _position;
     private long _end;
     private bool _silentResync;
+    private bool _frozen; // overwrite: no writer can change the current segment any more
     private byte[] _copyBuffer = new byte[256];
     private long _lastRecordFileOffset = -1;
     private long _livenessCheckedAt;
@@ -130,10 +131,11 @@ public sealed partial class RingReader : IDisposable
                 }
             }
 
-            if (segment.Policy == RingPolicy.Overwrite && LappedBy(segment)) continue;
+            // A ring nobody can write any more (closed, or its writer died) is read in place, like no-loss.
+            bool verifyInPlace = segment.Policy == RingPolicy.NoLoss || _frozen;
+            if (!verifyInPlace && LappedBy(segment)) continue;
             ReadOnlySpan<byte> data = segment.Data;
             int offset = (int)_position & segment.OffsetMask;
-            bool verifyInPlace = segment.Policy == RingPolicy.NoLoss;
             FrameCheck check = CheckFrame(data, segment, _position, verifyInPlace, out long commitWord);
             if (check == FrameCheck.Record)
             {
@@ -188,6 +190,9 @@ public sealed partial class RingReader : IDisposable
             AddDamage(segment, actual, expected - actual, RingDamageKind.Corrupt,
                 $"the file is truncated: it ends at offset {actual:N0} but its header needs {expected:N0} bytes; frames past the end are lost.");
         }
+        // Checked before headPosition is read: a writer that closes or dies after this check makes _frozen
+        // false, which only costs the copy; the reverse order could freeze a ring still being written.
+        _frozen = segment.Policy == RingPolicy.Overwrite && !IsWriterLive();
         long head = segment.ReadHeadPosition();
         _position = 0;
         if (segment.Policy == RingPolicy.Overwrite && head > segment.Capacity)

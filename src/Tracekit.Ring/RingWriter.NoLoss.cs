@@ -67,11 +67,8 @@ public sealed partial class RingWriter
         }
         lock (_segmentsGate) _segments.Add(next);
         Volatile.Write(ref segment.Successor, next); // release: the new segment is fully built before waiters see it
-        if (Volatile.Read(ref _disposed) == 0)
-        {
-            // Release: new appends go straight to the new segment. (A racing Dispose already stored null; keep it.)
-            Interlocked.CompareExchange(ref _current, next, segment);
-        }
+        // Release: new appends go straight to the new segment. (A Dispose that raced us stored null; keep it.)
+        Interlocked.CompareExchange(ref _current, next, segment);
         // Two generations back nobody is still writing in practice; drop its pages from our resident set
         // (MADV_DONTNEED keeps the data: it stays in the page cache and the file).
         if (segment.Index >= 1)

@@ -30,6 +30,9 @@ public sealed partial class RingWriter
             if (offset + frameLength <= segment.CapacityInt)
             {
                 WriteRecord(ref header, segment, position, payload);
+                // Acquire: pairs with the walker's release. Walking now, with our frame committed, keeps producers
+                // out of AwaitLapWalker (where they would hold an uncommitted reservation) in the common case.
+                if (end > Volatile.Read(ref segment.SlowPathTrigger)) TryWalkAhead(segment, end);
                 return true;
             }
             // The frame would cross the end of the data area: pad to the lap boundary and fill the part of our
@@ -56,6 +59,14 @@ public sealed partial class RingWriter
             }
             spin.SpinOnce();
         }
+    }
+
+    /// <summary>Walks the lap if nobody else is walking; never waits.</summary>
+    private void TryWalkAhead(WriterSegment segment, long end)
+    {
+        if (Interlocked.CompareExchange(ref _walkerBusy, 1, 0) != 0) return; // acquire the walker role (full fence)
+        try { WalkLap(segment, end - segment.Capacity); }
+        finally { Volatile.Write(ref _walkerBusy, 0); } // release: cursor and FIFO updates visible to the next walker
     }
 
     /// <summary>
@@ -95,6 +106,8 @@ public sealed partial class RingWriter
             Interlocked.Add(ref WriterSegment.Word(ref header, L.OverwrittenRecordsOffset), counted); // publishes the count to header readers
         // Release: the frames below the cursor are committed and counted before producers may overwrite them.
         Volatile.Write(ref segment.WriteLimit, cursor + capacity);
+        // Release, after the limit: a producer that passes the trigger finds the limit at least this far.
+        Volatile.Write(ref segment.SlowPathTrigger, cursor + capacity - (_lapBatchInBytes / 2));
     }
 
     /// <summary>Brings the overwritten counter up to date. With <paramref name="wait"/>, waits for the walker role.</summary>

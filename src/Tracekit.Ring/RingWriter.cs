@@ -22,7 +22,7 @@ public sealed partial class RingWriter : IDisposable
     private readonly Lock _segmentsGate = new();
     private readonly List<WriterSegment> _segments = [];
     private WriterSegment? _current; // null once disposed
-    private int _disposed;
+    private bool _disposed; // guarded by _segmentsGate
     private string? _fullReason;
     private long _finalDroppedRecords;
     private long _finalOverwrittenRecords;
@@ -49,9 +49,12 @@ public sealed partial class RingWriter : IDisposable
     {
         get
         {
-            if (Volatile.Read(ref _disposed) != 0) return _finalDroppedRecords;
-            ref byte header = ref LastSegment.Map.Reference;
-            return Volatile.Read(ref WriterSegment.Word(ref header, L.DroppedRecordsOffset)); // acquire: latest count
+            lock (_segmentsGate) // Dispose unmaps under the same lock
+            {
+                if (_disposed) return _finalDroppedRecords;
+                ref byte header = ref _segments[^1].Map.Reference;
+                return Volatile.Read(ref WriterSegment.Word(ref header, L.DroppedRecordsOffset)); // acquire: latest count
+            }
         }
     }
 
@@ -63,11 +66,14 @@ public sealed partial class RingWriter : IDisposable
     {
         get
         {
-            if (Volatile.Read(ref _disposed) != 0) return _finalOverwrittenRecords;
-            WriterSegment segment = LastSegment;
-            if (_options.Policy == RingPolicy.Overwrite) SettleLapCount(segment, wait: false);
-            ref byte header = ref segment.Map.Reference;
-            return Volatile.Read(ref WriterSegment.Word(ref header, L.OverwrittenRecordsOffset)); // acquire: latest count
+            lock (_segmentsGate) // Dispose unmaps under the same lock
+            {
+                if (_disposed) return _finalOverwrittenRecords;
+                WriterSegment segment = _segments[^1];
+                if (_options.Policy == RingPolicy.Overwrite) SettleLapCount(segment, wait: false);
+                ref byte header = ref segment.Map.Reference;
+                return Volatile.Read(ref WriterSegment.Word(ref header, L.OverwrittenRecordsOffset)); // acquire: latest count
+            }
         }
     }
 
@@ -83,7 +89,10 @@ public sealed partial class RingWriter : IDisposable
 
     private WriterSegment LastSegment
     {
-        get { lock (_segmentsGate) return _segments[^1]; }
+        get
+        {
+            lock (_segmentsGate) return _segments[^1];
+        }
     }
 
     /// <summary>
@@ -111,6 +120,7 @@ public sealed partial class RingWriter : IDisposable
         try
         {
             WriterSegment first = writer.CreateSegment(0);
+            if (options.Policy == RingPolicy.Overwrite) first.SlowPathTrigger = first.Capacity - (writer._lapBatchInBytes / 2);
             writer._segments.Add(first);
             Volatile.Write(ref writer._current, first); // release: the segment is fully built before any producer sees it
             return writer;
@@ -138,7 +148,7 @@ public sealed partial class RingWriter : IDisposable
         // The reservation: the only atomic read-modify-write of the fast path (a full fence on x64 and arm64).
         long position = Interlocked.Add(ref WriterSegment.Word(ref header, L.HeadPositionOffset), frameLength) - frameLength;
         // Acquire: pairs with the lap walker's release, so the frames we are about to overwrite are committed and counted.
-        if (position + frameLength > Volatile.Read(ref segment.WriteLimit)
+        if (position + frameLength > Volatile.Read(ref segment.SlowPathTrigger)
             || ((int)position & segment.OffsetMask) + frameLength > segment.CapacityInt)
             return AppendSlow(segment, position, frameLength, payload);
         WriteRecord(ref header, segment, position, payload);
@@ -148,52 +158,56 @@ public sealed partial class RingWriter : IDisposable
     /// <summary>msync of every segment: the data reaches the disk, not only the page cache.</summary>
     public void Flush()
     {
-        if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(RingWriter));
-        if (_options.Policy == RingPolicy.Overwrite) SettleLapCount(LastSegment, wait: true);
-        WriterSegment[] segments;
-        lock (_segmentsGate) segments = [.. _segments];
-        foreach (WriterSegment segment in segments) segment.Map.Flush(wait: true);
+        lock (_segmentsGate) // Dispose unmaps under the same lock
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_options.Policy == RingPolicy.Overwrite) SettleLapCount(_segments[^1], wait: true);
+            foreach (WriterSegment segment in _segments) segment.Map.Flush(wait: true);
+        }
     }
 
     /// <summary>Sets closedFlag = 1 in every segment, flushes (msync) and unmaps. Producers must have stopped.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return; // full fence; only the first Dispose tears down
-        Volatile.Write(ref _current, null); // release: a later TryAppend sees null and throws instead of touching an unmapped segment
-        WriterSegment[] segments;
-        lock (_segmentsGate) segments = [.. _segments];
-        WriterSegment last = segments[^1];
-        if (_options.Policy == RingPolicy.Overwrite) SettleLapCount(last, wait: true);
-        ref byte lastHeader = ref last.Map.Reference;
-        _finalDroppedRecords = Volatile.Read(ref WriterSegment.Word(ref lastHeader, L.DroppedRecordsOffset)); // acquire: final count
-        _finalOverwrittenRecords = Volatile.Read(ref WriterSegment.Word(ref lastHeader, L.OverwrittenRecordsOffset)); // acquire: final count
-        foreach (WriterSegment segment in segments)
+        lock (_segmentsGate)
         {
-            ref byte header = ref segment.Map.Reference;
-            // Release: every frame and counter stored before is visible to a reader that sees closedFlag = 1.
-            Volatile.Write(ref WriterSegment.Word(ref header, L.ClosedFlagOffset), 1L);
-            try { segment.Map.Flush(wait: true); }
-            finally { segment.Map.Dispose(); }
+            if (_disposed) return;
+            Volatile.Write(ref _current, null); // release: a later TryAppend sees null and throws instead of touching an unmapped segment
+            WriterSegment last = _segments[^1];
+            if (_options.Policy == RingPolicy.Overwrite) SettleLapCount(last, wait: true);
+            ref byte lastHeader = ref last.Map.Reference;
+            _finalDroppedRecords = Volatile.Read(ref WriterSegment.Word(ref lastHeader, L.DroppedRecordsOffset)); // acquire: final count
+            _finalOverwrittenRecords = Volatile.Read(ref WriterSegment.Word(ref lastHeader, L.OverwrittenRecordsOffset)); // acquire: final count
+            _disposed = true; // under the lock: property getters see the final values with it
+            try
+            {
+                foreach (WriterSegment segment in _segments)
+                {
+                    ref byte header = ref segment.Map.Reference;
+                    // Release: every frame and counter stored before is visible to a reader that sees closedFlag = 1.
+                    Volatile.Write(ref WriterSegment.Word(ref header, L.ClosedFlagOffset), 1L);
+                    segment.Map.Flush(wait: true);
+                }
+            }
+            finally
+            {
+                foreach (WriterSegment segment in _segments) segment.Map.Dispose();
+                _folderLock.Dispose();
+            }
         }
-        _folderLock.Dispose();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteRecord(ref byte header, WriterSegment segment, long position, ReadOnlySpan<byte> payload)
     {
         ref byte frame = ref segment.FrameAt(ref header, position);
-        ref long commitWord = ref Unsafe.As<byte, long>(ref frame);
-        if (position >= segment.Capacity)
-        {
-            // Overwrite, lapped slot. Full fence: the previous lap's commit word is gone before any of our bytes
-            // land, so no reader can pair it with new bytes (it sees 0 = "not committed" instead).
-            Interlocked.Exchange(ref commitWord, 0);
-        }
-        Unsafe.As<byte, long>(ref Unsafe.Add(ref frame, L.StampOffsetInFrame)) = position;
         payload.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref frame, L.FrameHeaderSizeInBytes), payload.Length));
         uint crc = Crc32C.ComputeFrame(position, payload);
-        // Release: the stamp and payload stored above are visible to any reader whose acquire load sees this word.
-        Volatile.Write(ref commitWord, L.CommitWord(crc, L.FrameTypeRecord, payload.Length));
+        // Release: the payload is stored before the stamp, so a slot whose stamp claims this position holds our
+        // bytes (an overwritten slot keeps the earlier lap's stamp until then; see ring-format.md 3.2).
+        Volatile.Write(ref Unsafe.As<byte, long>(ref Unsafe.Add(ref frame, L.StampOffsetInFrame)), position);
+        // Release: the stamp and payload are visible to any reader whose acquire load sees this word.
+        Volatile.Write(ref Unsafe.As<byte, long>(ref frame), L.CommitWord(crc, L.FrameTypeRecord, payload.Length));
     }
 
     /// <summary>Writes a padding frame covering [start, end): readers and the lap walker skip it whole.</summary>
@@ -201,13 +215,11 @@ public sealed partial class RingWriter : IDisposable
     {
         ref byte header = ref segment.Map.Reference;
         ref byte frame = ref segment.FrameAt(ref header, start);
-        ref long commitWord = ref Unsafe.As<byte, long>(ref frame);
-        if (start >= segment.Capacity) Interlocked.Exchange(ref commitWord, 0); // full fence, as in WriteRecord
-        Unsafe.As<byte, long>(ref Unsafe.Add(ref frame, L.StampOffsetInFrame)) = start;
         uint crc = Crc32C.ComputeFrame(start, []);
         int length = (int)(end - start) - L.FrameHeaderSizeInBytes;
+        Volatile.Write(ref Unsafe.As<byte, long>(ref Unsafe.Add(ref frame, L.StampOffsetInFrame)), start); // release, as in WriteRecord
         // Release: the stamp is visible before the padding frame is.
-        Volatile.Write(ref commitWord, L.CommitWord(crc, L.FrameTypePadding, length));
+        Volatile.Write(ref Unsafe.As<byte, long>(ref frame), L.CommitWord(crc, L.FrameTypePadding, length));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

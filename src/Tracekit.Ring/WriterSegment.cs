@@ -20,6 +20,13 @@ internal sealed class WriterSegment
     /// </summary>
     public long WriteLimit;
 
+    /// <summary>
+    /// The fast path takes the slow path for a reservation ending above this. No-loss: the capacity. Overwrite:
+    /// half a walker batch below <see cref="WriteLimit"/>, so producers walk the lap after committing their own
+    /// frame (a crash then tears nothing) instead of while holding a reservation.
+    /// </summary>
+    public long SlowPathTrigger;
+
     /// <summary>No-loss: the next segment, published once by the producer that rolled over.</summary>
     public WriterSegment? Successor;
 
@@ -34,6 +41,7 @@ internal sealed class WriterSegment
         CapacityInt = (int)capacity;
         OffsetMask = (int)(capacity - 1);
         WriteLimit = capacity;
+        SlowPathTrigger = capacity;
     }
 
     public string Path => Map.Path;

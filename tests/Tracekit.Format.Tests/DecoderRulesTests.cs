@@ -125,7 +125,7 @@ public sealed class DecoderRulesTests
     }
 
     [Theory]
-    [InlineData((byte)3, DecodeMessages.UndefinedEnumValue)]
+    [InlineData((byte)4, DecodeMessages.UndefinedEnumValue)]
     [InlineData((byte)255, DecodeMessages.UndefinedEnumValue)]
     public void TryDecode_UndefinedCpuSource_Fails(byte cpuSource, string message)
     {

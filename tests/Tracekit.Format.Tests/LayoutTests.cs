@@ -65,7 +65,7 @@ public sealed class LayoutTests
     [Fact]
     public void FieldEnums_Values_MatchTheDocument()
     {
-        Assert.Equal(["StatTicks=0", "Schedstat=1", "Cgroup=2"], Enum.GetValues<CpuSource>().Select(v => $"{v}={(byte)v}"));
+        Assert.Equal(["StatTicks=0", "Schedstat=1", "Cgroup=2", "ProcessClock=3"], Enum.GetValues<CpuSource>().Select(v => $"{v}={(byte)v}"));
         Assert.Equal(
             ["GcStart=1", "GcStop=2", "RequestStart=3", "RequestStop=4"],
             Enum.GetValues<DotnetEventType>().Select(v => $"{v}={(byte)v}"));

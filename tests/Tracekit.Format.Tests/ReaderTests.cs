@@ -217,4 +217,60 @@ public sealed class ReaderTests
         Assert.Equal(new DecodeError(3, DecodeMessages.UnexpectedEnd), reader.Error);
         Assert.Equal((true, false), (first, second));
     }
+
+    /// <summary>Mostly integer codes, cut at random lengths, so both the fast and the checked paths are hit.</summary>
+    private static readonly Gen<byte[]> IntegerLikeBytes = Gen.Select(
+        Gen.Frequency((3, Gen.Byte[0xcc, 0xd3]), (1, Gen.Byte[0xe0, 0xff]), (1, Gen.Byte[0x00, 0x7f]), (1, Gen.Byte)),
+        Gen.Byte.Array[0, 9],
+        (code, rest) => (byte[])[code, .. rest]);
+
+    [Fact]
+    public void TryReadInt64_RandomBytes_AgreesWithMessagePackReader()
+    {
+        IntegerLikeBytes.Sample(bytes => AssertAgrees(bytes, (ref MsgPackReader r, out long v) => r.TryReadInt64(out v), (ref MessagePackReader r) => r.ReadInt64()), iter: 20_000);
+    }
+
+    [Fact]
+    public void TryReadUInt64_RandomBytes_AgreesWithMessagePackReader()
+    {
+        IntegerLikeBytes.Sample(bytes => AssertAgrees(bytes, (ref MsgPackReader r, out ulong v) => r.TryReadUInt64(out v), (ref MessagePackReader r) => r.ReadUInt64()), iter: 20_000);
+    }
+
+    [Fact]
+    public void TryReadInt32_RandomBytes_AgreesWithMessagePackReader()
+    {
+        IntegerLikeBytes.Sample(bytes => AssertAgrees(bytes, (ref MsgPackReader r, out int v) => r.TryReadInt32(out v), (ref MessagePackReader r) => r.ReadInt32()), iter: 20_000);
+    }
+
+    private delegate bool OurRead<T>(ref MsgPackReader reader, out T value);
+
+    private delegate T OracleRead<T>(ref MessagePackReader reader);
+
+    private static void AssertAgrees<T>(byte[] bytes, OurRead<T> ours, OracleRead<T> oracle)
+    {
+        var reader = new MsgPackReader(bytes);
+        bool oursOk = ours(ref reader, out T value);
+        var oracleReader = new MessagePackReader(bytes);
+        T expected = default!;
+        bool oracleOk = bytes.Length > 0 && oracleReader.NextMessagePackType == MessagePackType.Integer;
+        try
+        {
+            expected = oracleOk ? oracle(ref oracleReader) : default!;
+        }
+        catch (Exception exception) when (exception is OverflowException or EndOfStreamException or MessagePackSerializationException)
+        {
+            oracleOk = false;
+        }
+        Assert.Equal(oracleOk, oursOk);
+        if (oursOk)
+        {
+            Assert.Equal(expected, value);
+            Assert.Equal(oracleReader.Consumed, reader.Position);
+        }
+        else
+        {
+            Assert.Equal(0, reader.Position);
+            Assert.InRange(reader.Error.Offset, 0, bytes.Length);
+        }
+    }
 }

@@ -45,4 +45,19 @@ public sealed class RecordPropertyTests
             (record, extra) => Assert.Equal(record, Codec.DecodeOrFail(OracleWriter.Write(record, extra))),
             iter: Iterations / 3);
     }
+
+    [Theory]
+    [MemberData(nameof(Samples.KnownKinds), MemberType = typeof(Samples))]
+    public void TryEncode_ExactSizeDestination_WritesSameBytesAsRoomyDestination(RecordKind kind)
+    {
+        // A roomy destination takes the unchecked fast paths; an exact one forces the checked tail of each write.
+        Gens.Of(kind).Sample(record =>
+        {
+            byte[] roomy = Codec.Encode(record);
+            var exact = new byte[roomy.Length];
+            Assert.True(Codec.TryEncode(record, exact, out int written));
+            Assert.Equal(roomy.Length, written);
+            Assert.Equal(Convert.ToHexString(roomy), Convert.ToHexString(exact));
+        }, iter: Iterations);
+    }
 }

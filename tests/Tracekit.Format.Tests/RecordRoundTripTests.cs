@@ -92,41 +92,52 @@ public sealed class RecordRoundTripTests
     }
 
     [Fact]
-    public void TryEncode_EveryKindAfterWarmUp_AllocatesNothing()
+    public void TryEncode_SteadyState_AllocatesNothing()
     {
         var destination = new byte[RecordEncoder.DefaultBufferSizeInBytes];
         var sample = (ProcessSample)Samples.All.First(record => record is ProcessSample);
         var start = (InvocationStart)Samples.All.First(record => record is InvocationStart);
         var metric = (DotnetMetric)Samples.All.First(record => record is DotnetMetric);
-        EncodeThree(destination, sample, start, metric);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            EncodeThree(destination, sample, start, metric);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = MinAllocatedBytesPerRound(() => EncodeThree(destination, sample, start, metric));
 
         Assert.Equal(0, allocated);
     }
 
     [Fact]
-    public void TryDecode_ProcessSampleAfterWarmUp_AllocatesNothing()
+    public void TryDecode_ProcessSampleSteadyState_AllocatesNothing()
     {
         byte[] payload = Codec.Encode(Samples.All.First(record => record is ProcessSample));
-        Assert.True(RecordDecoder.TryDecode(payload, out ProcessSample _, out _));
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
         ulong sum = 0;
-        for (int i = 0; i < 1000; i++)
+
+        long allocated = MinAllocatedBytesPerRound(() =>
         {
-            RecordDecoder.TryDecode(payload, out ProcessSample decoded, out _);
+            Assert.True(RecordDecoder.TryReadHeader(payload, out _, out _, out _));
+            Assert.True(RecordDecoder.TryDecode(payload, out ProcessSample decoded, out _));
             sum += decoded.CpuTimeNs;
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
 
         Assert.Equal(0, allocated);
-        Assert.Equal(1000UL * 5_000_000_000, sum);
+        Assert.Equal(5 * 1000 * 5_000_000_000UL, sum);
+    }
+
+    /// <summary>
+    /// The fewest bytes the current thread allocated over 1000 calls, in 5 rounds. The runtime occasionally
+    /// does one-off work on the calling thread (tiering, call counting); an allocation per call shows in every round.
+    /// </summary>
+    private static long MinAllocatedBytesPerRound(Action call)
+    {
+        long min = long.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                call();
+            }
+            min = Math.Min(min, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return min;
     }
 
     private static void EncodeThree(byte[] destination, in ProcessSample sample, in InvocationStart start, in DotnetMetric metric)

@@ -30,7 +30,8 @@ public sealed class ProcessTests : IDisposable
                 Assert.Equal(process.Id, stat.Pid);
                 Assert.Equal(Environment.ProcessId, stat.ParentPid);
                 Assert.Equal(1, stat.ThreadCount);
-                Assert.True(stat.RssPages > 0);
+                // Right after exec the new image may not have faulted its pages in yet.
+                Assert.True(TestSupport.WaitUntil(() => reader.TryReadStat(out PidStat later) == ProcReadStatus.Ok && later.RssPages > 0, TimeSpan.FromSeconds(5)));
                 Assert.Equal(reader.StartTimeTicks, stat.StartTimeTicks);
             }
         }

@@ -193,7 +193,7 @@ public sealed class JobRunner
             schedule.Take((long)nowNs, out _);
             // The host sampler's /proc/stat read gives the fork counter; its records are not needed in a job stream.
             host.ReadForkCounter();
-            if (host.ForksSinceBoot != lastForks)
+            if (host.ForksSinceBoot != lastForks || tracker.HasExitsSinceScan)
             {
                 lastForks = host.ForksSinceBoot;
                 discovery.Scan(tracker, nowNs, sink);

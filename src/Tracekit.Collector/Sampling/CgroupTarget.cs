@@ -55,7 +55,7 @@ public sealed class CgroupTarget : IDisposable
         if (v2Dir is not null && Directory.Exists(v2Dir))
             return new CgroupTarget(relative, CgroupStatsReader.OpenV2(v2Dir), OpenProcs(v2Dir));
 
-        throw new ArgumentException($"cgroup '{cgroupPath}' was not found under any cgroup mount (looked for {cpuDir ?? "-"} and {v2Dir ?? "-"})");
+        throw new ArgumentException($"--cgroup '{cgroupPath}' was not found under any cgroup mount (looked for {cpuDir ?? "-"} and {v2Dir ?? "-"})");
     }
 
     private static ProcFile? OpenProcs(string directory)

@@ -100,6 +100,8 @@ public sealed class CollectSession : IDisposable
                 Console.Error.WriteLine($"tracekit: warning: --pid {pid} is not a running process we can read; skipped");
         }
         _discovery.Scan(_processes, startNs, _sink);
+        // Members of a selected cgroup are adopted now, not only after the host's next fork.
+        foreach (var cg in _cgroups) cg.AdoptMembers(_processes, startNs, _sink);
         _peers?.Start();
         CollectorRegistration.Write(_layout, _settings);
 
@@ -147,10 +149,12 @@ public sealed class CollectSession : IDisposable
     {
         _host.Sample(timestampNs, _sink);
         foreach (var dir in _pidDirectories) dir.Poll(_processes, timestampNs, _sink);
-        if (_host.ForksSinceBoot != lastForks)
+        bool forked = _host.ForksSinceBoot != lastForks;
+        lastForks = _host.ForksSinceBoot;
+        // A fork may add a process to follow; an exit of a tracked process may have freed a PID that is reused.
+        if (forked || _processes.HasExitsSinceScan) _discovery.Scan(_processes, timestampNs, _sink);
+        if (forked)
         {
-            lastForks = _host.ForksSinceBoot;
-            _discovery.Scan(_processes, timestampNs, _sink);
             foreach (var cg in _cgroups) cg.AdoptMembers(_processes, timestampNs, _sink);
         }
         _processes.Sample(timestampNs, tickIndex, _sink);

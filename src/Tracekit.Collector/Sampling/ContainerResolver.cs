@@ -24,11 +24,11 @@ public static class ContainerResolver
             Walk(root, root, 0, nameOrId, matches);
 
         if (matches.Count == 0)
-            throw new ArgumentException($"no cgroup whose name contains '{nameOrId}' was found under {string.Join(", ", roots)}");
+            throw new ArgumentException($"--container '{nameOrId}': no cgroup whose name contains it was found under {string.Join(", ", roots)}");
         // The outermost match is the container; nested ones (its own sub-cgroups) are inside it.
         var outermost = matches.Where(m => !matches.Any(o => o != m && m.StartsWith(o + "/", StringComparison.Ordinal))).ToList();
         if (outermost.Count > 1)
-            throw new ArgumentException($"'{nameOrId}' names more than one cgroup: {string.Join(", ", outermost)}; give more of the id");
+            throw new ArgumentException($"--container '{nameOrId}' names more than one cgroup: {string.Join(", ", outermost)}; give more of the id");
         return outermost[0];
     }
 

@@ -17,6 +17,8 @@ public sealed class ProcessDiscovery : IDisposable
     private readonly Regex? _match;
     private readonly Dictionary<int, long> _seenInScan = new();
     private readonly List<(int Pid, int Ppid)> _waitingForParent = new();
+    /// <summary>Tracked processes that exited, by PID, while their PID is still listed (zombie, or reused).</summary>
+    private readonly Dictionary<int, ulong> _exitedStartTicks = new();
     private readonly byte[] _statBuffer = new byte[1024];
     private readonly byte[] _cmdlineBuffer = new byte[4096];
     private readonly int _selfPid = Environment.ProcessId;
@@ -34,6 +36,10 @@ public sealed class ProcessDiscovery : IDisposable
     /// <summary>Lists /proc and adopts the new PIDs that the selection wants.</summary>
     public void Scan(ProcessTracker tracker, ulong timestampNs, RecordSink sink)
     {
+        // A tracked process that exited may already have handed its PID to a new process, which a listing cannot
+        // tell from the old one: such PIDs are looked at again (by start time) while they stay listed.
+        foreach (var (pid, startTicks) in tracker.ExitedSinceScan) _exitedStartTicks[pid] = startTicks;
+        tracker.ExitedSinceScan.Clear();
         if (_scanner.TryListPids(out var pids) != ProcReadStatus.Ok) return;
         long scan = ++_scanNumber;
         _waitingForParent.Clear();
@@ -41,8 +47,15 @@ public sealed class ProcessDiscovery : IDisposable
         {
             bool known = _seenInScan.ContainsKey(pid);
             _seenInScan[pid] = scan;
-            if (known || pid == _selfPid || tracker.IsTracked(pid)) continue;
-            if (!TryReadIdentity(pid, out int ppid, out var comm)) continue;
+            bool exitedHere = _exitedStartTicks.TryGetValue(pid, out ulong exitedStartTicks);
+            if ((known && !exitedHere) || pid == _selfPid || tracker.IsTracked(pid)) continue;
+            if (!TryReadIdentity(pid, out int ppid, out ulong startTicks, out var comm)) continue;
+            if (exitedHere)
+            {
+                // Same start time: still the process that exited (a zombie not yet reaped), never a new one.
+                if (startTicks == exitedStartTicks) continue;
+                _exitedStartTicks.Remove(pid);
+            }
 
             if (tracker.FollowsChildrenOf(ppid)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
             else if (_adoptAll || Matches(pid, comm)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
@@ -69,11 +82,16 @@ public sealed class ProcessDiscovery : IDisposable
         {
             if (lastScan != scan) _seenInScan.Remove(pid);
         }
+        foreach (var (pid, _) in _exitedStartTicks)
+        {
+            if (!_seenInScan.ContainsKey(pid)) _exitedStartTicks.Remove(pid);
+        }
     }
 
-    private bool TryReadIdentity(int pid, out int ppid, out string comm)
+    private bool TryReadIdentity(int pid, out int ppid, out ulong startTicks, out string comm)
     {
         ppid = 0;
+        startTicks = 0;
         comm = "";
         if (ProcFile.TryOpenPid(pid, "stat"u8, out var file) != ProcReadStatus.Ok || file is null) return false;
         using (file)
@@ -81,6 +99,7 @@ public sealed class ProcessDiscovery : IDisposable
             if (file.TryRead(_statBuffer, out int length) != ProcReadStatus.Ok) return false;
             if (!PidStatParser.TryParse(_statBuffer.AsSpan(0, length), out var stat, out var commBytes)) return false;
             ppid = stat.ParentPid;
+            startTicks = stat.StartTimeTicks;
             if (_match is not null) comm = Encoding.UTF8.GetString(commBytes);
             return true;
         }

@@ -20,6 +20,7 @@ public sealed class ProcessTracker : IDisposable
     private readonly ulong[] _exitedTokens = new ulong[64];
     private readonly int _statEveryTicks;
     private readonly byte[] _cmdlineBuffer = new byte[4096];
+    private readonly List<(int Pid, ulong StartTicks)> _exitedSinceScan = new();
 
     /// <param name="statEveryTicks">Read /proc/PID/stat (RSS, threads) every this many ticks; CPU is read every tick.</param>
     public ProcessTracker(int statEveryTicks)
@@ -38,6 +39,15 @@ public sealed class ProcessTracker : IDisposable
     public bool FollowsChildrenOf(int pid) => _byPid.TryGetValue(pid, out var p) && p.FollowChildren;
 
     public IEnumerable<int> TrackedPids => _byPid.Keys;
+
+    /// <summary>
+    /// Identities of tracked processes that exited since <see cref="ProcessDiscovery"/> last scanned. Discovery
+    /// looks at their PIDs again: a PID freed and handed to a new child between two scans is listed in both, and
+    /// would otherwise never be looked at again (the new process would go unrecorded).
+    /// </summary>
+    public bool HasExitsSinceScan => _exitedSinceScan.Count > 0;
+
+    internal List<(int Pid, ulong StartTicks)> ExitedSinceScan => _exitedSinceScan;
 
     /// <summary>Starts sampling a process and writes its ProcessStart. Returns false when it is gone or denied.</summary>
     public bool TryAdopt(int pid, bool followChildren, ulong timestampNs, RecordSink sink)
@@ -136,6 +146,7 @@ public sealed class ProcessTracker : IDisposable
     private void WriteExitAndRemove(TrackedProcess p, ulong timestampNs, RecordSink sink)
     {
         sink.Write(new ProcessExit { TimestampNs = timestampNs, Pid = p.Pid, StartTicks = p.StartTicks });
+        _exitedSinceScan.Add((p.Pid, p.StartTicks));
         Remove(p);
     }
 

@@ -100,9 +100,14 @@ public static partial class AuditReport
                 md.AppendLine(Inv($"- {n.NodeId}: {unlisted:N0} more damaged ranges not listed."));
             }
 
-            foreach (string note in n.DamagedRecordNotes)
+            foreach (var (path, offset, error) in n.DamagedRecordList)
             {
-                md.AppendLine(Inv($"- {n.NodeId}: damaged record: {note}"));
+                md.AppendLine(Inv($"- {n.NodeId}: damaged record in `{Path.GetRelativePath(root, path)}`, frame at offset {offset}: payload byte {error.Offset}: {error.Message}"));
+            }
+
+            if (n.DamagedRecords > n.DamagedRecordList.Count)
+            {
+                md.AppendLine(Inv($"- {n.NodeId}: {n.DamagedRecords - n.DamagedRecordList.Count:N0} more damaged records not listed."));
             }
         }
 

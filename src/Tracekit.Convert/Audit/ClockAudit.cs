@@ -6,7 +6,8 @@ namespace Tracekit.Convert.Audit;
 /// <summary>
 /// What the anchors of one node say about its clock: the kernel's own error bounds (adjtimex maxerror/esterror),
 /// whether it was synchronised, and how far the realtime−monotonic offset moved between anchors (NTP slewing or a
-/// step). The offset is compared between consecutive anchors of the same stream only.
+/// step). The offset is compared between consecutive anchors of the same stream and source only: a segment header
+/// and a ClockAnchor record read their pair in different code paths, so only like is compared with like.
 /// </summary>
 public sealed class ClockAudit
 {
@@ -16,7 +17,7 @@ public sealed class ClockAudit
     /// <summary>adjtimex return value TIME_ERROR: the clock is not synchronised.</summary>
     public const int TimeError = 5;
 
-    private readonly Dictionary<string, long> _lastOffsetNsByStream = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Stream, AnchorSource Source), long> _lastOffsetNs = [];
 
     public long RecordAnchors { get; private set; }
 
@@ -73,11 +74,11 @@ public sealed class ClockAudit
         LastRealtimeNs = LastRealtimeNs is long last ? Math.Max(last, anchor.RealtimeNs) : anchor.RealtimeNs;
 
         long offsetNs = unchecked(anchor.RealtimeNs - (long)anchor.TimestampNs);
-        if (_lastOffsetNsByStream.TryGetValue(stream.Name, out long previous))
+        if (_lastOffsetNs.TryGetValue((stream.Name, source), out long previous))
         {
             LargestStepNs = Math.Max(LargestStepNs, Math.Abs(unchecked(offsetNs - previous)));
         }
 
-        _lastOffsetNsByStream[stream.Name] = offsetNs;
+        _lastOffsetNs[(stream.Name, source)] = offsetNs;
     }
 }

@@ -27,7 +27,7 @@ public sealed class NodeAudit
 
     public long DamagedRecords { get; private set; }
 
-    public List<string> DamagedRecordNotes { get; } = [];
+    public List<(string SegmentPath, long FileOffset, DecodeError Error)> DamagedRecordList { get; } = [];
 
     public long[] DamageCountByKind { get; } = new long[3];
 
@@ -77,7 +77,11 @@ public sealed class NodeAudit
     }
 
     /// <summary>Anchors are consumed by the reader, not counted by the converter: they are counted here.</summary>
-    public void CountAnchorRecord() => _recordsByKind[(int)RecordKind.ClockAnchor]++;
+    public void CountAnchorRecord()
+    {
+        _recordsByKind[(int)RecordKind.ClockAnchor]++;
+        TotalRecords++;
+    }
 
     public void AddUnknownKind(ulong kindNumber) =>
         UnknownKinds[kindNumber] = UnknownKinds.GetValueOrDefault(kindNumber) + 1;
@@ -85,9 +89,9 @@ public sealed class NodeAudit
     public void AddDamagedRecord(string segmentPath, long fileOffset, DecodeError error)
     {
         DamagedRecords++;
-        if (DamagedRecordNotes.Count < MaxListed)
+        if (DamagedRecordList.Count < MaxListed)
         {
-            DamagedRecordNotes.Add($"{segmentPath} frame at offset {fileOffset:N0}: payload {error}");
+            DamagedRecordList.Add((segmentPath, fileOffset, error));
         }
     }
 

@@ -14,7 +14,7 @@ namespace Tracekit.Convert.Cctf;
 /// </summary>
 internal sealed class LinkMetricsWriter(JsonlFile file, NodeAudit audit, string nodeId)
 {
-    private readonly JsonEncodedText _link = JsonEncodedText.Encode(nodeId + ".nic");
+    private readonly JsonEncodedText _link = JsonEncodedText.Encode(nodeId + ".nic", JsonText.Encoder);
     private readonly Dictionary<string, (ulong TimestampNs, ulong RxBytes, ulong TxBytes)> _previous = new(StringComparer.Ordinal);
     private StreamCursor? _tickRecord;
     private ulong _tickTimestampNs;

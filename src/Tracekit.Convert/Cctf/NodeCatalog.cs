@@ -41,7 +41,7 @@ public sealed class NodeDescription(string nodeId)
 /// <summary>Writes nodes.json and links.json (JSON arrays, one element per node, in node-id order).</summary>
 public static class NodeCatalogWriter
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = true };
+    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JsonText.Encoder };
 
     public static void WriteNodes(Stream stream, IEnumerable<NodeDescription> nodes)
     {

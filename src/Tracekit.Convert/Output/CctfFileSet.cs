@@ -9,7 +9,7 @@ public sealed class CctfFileSet : IDisposable
 
     public CctfFileSet(string directory)
     {
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         Directory = directory;
         Invocations = Open(CctfFiles.Invocations);
         HostMetrics = Open(CctfFiles.HostMetrics);

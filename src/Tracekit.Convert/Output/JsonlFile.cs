@@ -20,6 +20,7 @@ public sealed class JsonlFile : IDisposable
         // validation would cost time per row and catch nothing those tests do not.
         SkipValidation = true,
         Indented = false,
+        Encoder = JsonText.Encoder,
     };
 
     private readonly FileStream _stream;

@@ -13,6 +13,17 @@ internal sealed class SegmentRecovery(StreamContext stream, IReadObserver observ
 {
     public void OnDamage(RingDamage damage)
     {
+        if (damage.Kind == RingDamageKind.Corrupt && IsAllZero(damage.FilePath, damage.FileOffset, damage.LengthInBytes))
+        {
+            // Space no producer ever wrote, e.g. the end of a segment the writer rolled away from and died before
+            // padding. The reader calls a zero range "uncommitted" everywhere else; it is a crash artifact, not rot.
+            damage = damage with
+            {
+                Kind = RingDamageKind.TornTail,
+                Message = damage.Message + " All bytes of the range are zero: space never written (the writer stopped), not corruption.",
+            };
+        }
+
         if (damage.Kind == RingDamageKind.Corrupt && !salvage)
         {
             throw new ConvertException(ReturnCode.CorruptRing,
@@ -58,6 +69,42 @@ internal sealed class SegmentRecovery(StreamContext stream, IReadObserver observ
         }
 
         return -1;
+    }
+
+    private static bool IsAllZero(string path, long offset, long length)
+    {
+        if (length <= 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var file = File.OpenRead(path);
+            if (offset + length > file.Length)
+            {
+                return false; // a truncated file: the missing bytes are lost, not known to be zero
+            }
+
+            file.Position = offset;
+            byte[] buffer = new byte[(int)Math.Min(length, 1 << 20)];
+            for (long left = length; left > 0;)
+            {
+                int read = file.Read(buffer, 0, (int)Math.Min(left, buffer.Length));
+                if (read <= 0 || buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+                {
+                    return false;
+                }
+
+                left -= read;
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static long SafeLength(string path)

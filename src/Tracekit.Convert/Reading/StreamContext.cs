@@ -9,8 +9,8 @@ public sealed class StreamContext
     {
         Source = source;
         Stage = stage;
-        StageJson = JsonEncodedText.Encode(stage);
-        NodeJson = JsonEncodedText.Encode(source.NodeId);
+        StageJson = JsonEncodedText.Encode(stage, Output.JsonText.Encoder);
+        NodeJson = JsonEncodedText.Encode(source.NodeId, Output.JsonText.Encoder);
     }
 
     public StreamSource Source { get; }
@@ -35,7 +35,7 @@ public sealed class StreamContext
         {
             FirstHeader = header;
             Stage = header.Stage;
-            StageJson = JsonEncodedText.Encode(header.Stage);
+            StageJson = JsonEncodedText.Encode(header.Stage, Output.JsonText.Encoder);
         }
     }
 }

@@ -33,6 +33,7 @@ public sealed class StreamCursor : IRecordSource
     private int _damageSeen;
     private string? _segmentPath;
     private AnchorPoint _anchor;
+    private bool _haveRecordAnchor;
 
     public StreamCursor(StreamContext stream, IReadObserver observer, bool salvage)
     {
@@ -131,6 +132,7 @@ public sealed class StreamCursor : IRecordSource
                 if (RecordDecoder.TryDecode(payload, out ClockAnchor anchor, out error))
                 {
                     SetAnchor(anchor.RealtimeNs, unchecked((long)anchor.TimestampNs));
+                    _haveRecordAnchor = true;
                     _observer.OnAnchor(Stream, anchor, AnchorSource.Record, SegmentPath);
                 }
                 else
@@ -181,9 +183,13 @@ public sealed class StreamCursor : IRecordSource
         _segmentPath = path;
         Stream.SetFirstHeader(header);
 
-        // A new segment's creation pair is newer than any anchor record of the previous segment, so it takes over
-        // until the segment's own anchor records arrive (docs/cctf.md, "Time").
-        SetAnchor(header.CreatedRealtimeNs, header.CreatedMonotonicNs);
+        // docs/ring-format.md section 4: the latest ClockAnchor record before a record wins, across segments;
+        // a segment's creation pair applies only while the stream has shown no anchor record yet.
+        if (!_haveRecordAnchor)
+        {
+            SetAnchor(header.CreatedRealtimeNs, header.CreatedMonotonicNs);
+        }
+
         var synthetic = new ClockAnchor
         {
             TimestampNs = unchecked((ulong)header.CreatedMonotonicNs),

@@ -37,7 +37,7 @@ public record struct ProcessExit
     public ulong TimestampNs;
     public int Pid;
     public ulong StartTicks;
-    /// <summary>The raw wait status.</summary>
+    /// <summary>The exit code as a shell reports it: 128 + N for signal N.</summary>
     public int? ExitStatus;
     public long? UserTimeUs;
     public long? SystemTimeUs;

@@ -1,0 +1,130 @@
+using System.Collections;
+using System.Globalization;
+
+namespace Tracekit.Dotnet.Parsing;
+
+/// <summary>Which span an Activity stop event describes.</summary>
+internal enum SpanKind : byte
+{
+    /// <summary>An ASP.NET Core request (Microsoft.AspNetCore.Hosting.HttpRequestIn).</summary>
+    Server,
+    /// <summary>An outgoing HttpClient request (System.Net.Http.HttpRequestOut).</summary>
+    Client,
+}
+
+/// <summary>
+/// One request span taken from a DiagnosticSource ActivityStop event whose payload <see cref="Providers.ActivitySpecs"/>
+/// chose: ids, duration and the OpenTelemetry semantic-convention tags ASP.NET Core and HttpClient set.
+/// </summary>
+internal struct ActivityStop
+{
+    public SpanKind Kind;
+    public string TraceId;
+    public string SpanId;
+    public string? ParentId;
+    public long DurationNs;
+    public string? Method;
+    /// <summary>Server: the route template when routing matched one, else the URL path. Client: the URL without its query.</summary>
+    public string? Path;
+    public int? Status;
+
+    public const string ServerActivity = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
+    public const string ClientActivity = "System.Net.Http.HttpRequestOut";
+    private const string NoParent = "0000000000000000";
+
+    /// <summary>
+    /// Reads the payload's Arguments (a list of Key/Value structs). False, with a reason, when the ids or duration
+    /// are missing: such an event cannot become an invocation.
+    /// </summary>
+    public static bool TryParse(string? activityName, object? arguments, out ActivityStop stop, out string? problem)
+    {
+        stop = default;
+        problem = null;
+        switch (activityName)
+        {
+            case ServerActivity: stop.Kind = SpanKind.Server; break;
+            case ClientActivity: stop.Kind = SpanKind.Client; break;
+            default: problem = $"unexpected activity '{activityName}'"; return false;
+        }
+        string? traceId = null, spanId = null, parentId = null, durationTicks = null, tags = null;
+        if (arguments is IEnumerable items)
+        {
+            foreach (var item in items)
+            {
+                if (item is not IDictionary<string, object> pair) continue;
+                if (!pair.TryGetValue("Key", out var k) || k is not string key) continue;
+                var value = pair.TryGetValue("Value", out var v) ? v as string : null;
+                switch (key)
+                {
+                    case "TraceId": traceId = value; break;
+                    case "SpanId": spanId = value; break;
+                    case "ParentSpanId": parentId = value; break;
+                    case "DurationTicks": durationTicks = value; break;
+                    case "Tags": tags = value; break;
+                }
+            }
+        }
+        if (!IsHex(traceId, 32) || !IsHex(spanId, 16))
+        {
+            problem = "the event has no W3C trace id or span id";
+            return false;
+        }
+        if (!long.TryParse(durationTicks, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
+        {
+            problem = "the event has no duration";
+            return false;
+        }
+        stop.TraceId = traceId!;
+        stop.SpanId = spanId!;
+        stop.ParentId = IsHex(parentId, 16) && parentId != NoParent ? parentId : null;
+        stop.DurationNs = ticks * 100; // TimeSpan ticks are 100 ns
+        stop.Method = TagList.Find(tags, "http.request.method");
+        if (int.TryParse(TagList.Find(tags, "http.response.status_code"), NumberStyles.None, CultureInfo.InvariantCulture, out int status))
+            stop.Status = status;
+        stop.Path = stop.Kind == SpanKind.Server
+            ? TagList.Find(tags, "http.route") ?? TagList.Find(tags, "url.path")
+            : WithoutQuery(TagList.Find(tags, "url.full"));
+        return true;
+    }
+
+    private static string? WithoutQuery(string? url)
+    {
+        if (url is null) return null;
+        int q = url.IndexOfAny(['?', '#']);
+        return q < 0 ? url : url[..q];
+    }
+
+    private static bool IsHex(string? s, int length) =>
+        s is not null && s.Length == length && !s.AsSpan().ContainsAnyExcept("0123456789abcdef");
+}
+
+/// <summary>
+/// Reads one tag from the text the DiagnosticSource bridge makes of an Activity's TagObjects:
+/// <c>[key1, value1],[key2, value2]</c> (KeyValuePair.ToString joined with commas).
+/// </summary>
+internal static class TagList
+{
+    public static string? Find(string? tags, string key)
+    {
+        if (string.IsNullOrEmpty(tags)) return null;
+        var text = tags.AsSpan();
+        int start = 0;
+        while (start < text.Length)
+        {
+            // Items start with '[' and end at "],[" or at the final ']'. A value containing "],[" would split
+            // early; none of the tags read here (method, status, route, path, URL) can contain that sequence.
+            int end = text[start..].IndexOf("],[");
+            var item = end < 0 ? text[start..] : text.Slice(start, end + 1);
+            if (item.Length >= 2 && item[0] == '[' && item[^1] == ']')
+            {
+                var inner = item[1..^1];
+                int comma = inner.IndexOf(", ");
+                if (comma > 0 && inner[..comma].SequenceEqual(key))
+                    return inner[(comma + 2)..].ToString();
+            }
+            if (end < 0) break;
+            start += end + 2;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,123 @@
+namespace Tracekit.Collector.Tests;
+
+/// <summary>The command line contract of docs/cli.md: help, argument errors (exit 2, naming the culprit), exit codes.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly TempDir _dir = new("tk-cli");
+    private readonly ITestOutputHelper _output;
+
+    public CliTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData]
+    [InlineData("collect")]
+    [InlineData("run")]
+    [InlineData("status")]
+    [InlineData("stop")]
+    [InlineData("selfcheck")]
+    public void Help_AnyCommand_ExitsZeroWithUsage(params string[] command)
+    {
+        var (code, stdout, stderr) = TracekitBinary.Run([.. command, "--help"]);
+
+        Assert.True(code == 0, $"exit {code}; stderr: {stderr}");
+        Assert.Contains("Usage:", stdout);
+        Assert.Contains("--help", stdout);
+        if (command.Length == 0)
+            foreach (var name in new[] { "collect", "run", "status", "stop", "selfcheck" }) Assert.Contains(name, stdout);
+    }
+
+    [Fact]
+    public void Collect_UnknownFlag_ExitsTwoNamingIt()
+    {
+        var (code, _, stderr) = TracekitBinary.Run("collect", "--run-id", "r", "--out", _dir.Path, "--bogus-flag", "1");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--bogus-flag", stderr);
+    }
+
+    [Fact]
+    public void Collect_MissingRunId_ExitsTwoNamingIt()
+    {
+        var (code, _, stderr) = TracekitBinary.Run("collect", "--out", _dir.Path, "--duration", "1s");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--run-id", stderr);
+    }
+
+    [Theory]
+    [InlineData("--interval", "soon")]
+    [InlineData("--interval", "10parsecs")]
+    [InlineData("--interval", "0ms")]
+    [InlineData("--duration", "forever")]
+    [InlineData("--ring-size", "3MiB")]
+    [InlineData("--ring-size", "16KiB")]
+    [InlineData("--policy", "maybe")]
+    [InlineData("--max-size", "lots")]
+    [InlineData("--pid", "0")]
+    [InlineData("--pid", "abc")]
+    [InlineData("--match", "(unclosed")]
+    [InlineData("--run-id", "../escape")]
+    [InlineData("--node-id", "a/b")]
+    [InlineData("--cgroup", "/tracekit-no-such-cgroup-3f9a")]
+    [InlineData("--container", "tracekit-no-such-container-3f9a")]
+    public void Collect_BadValue_ExitsTwoNamingTheFlag(string flag, string value)
+    {
+        string[] args = flag == "--run-id"
+            ? ["collect", "--run-id", value, "--out", _dir.Path, "--duration", "1s"]
+            : ["collect", "--run-id", "bad-value", "--out", _dir.Path, "--duration", "1s", flag, value];
+
+        var (code, _, stderr) = TracekitBinary.Run(args);
+
+        _output.WriteLine(stderr);
+        Assert.True(code == 2, $"exit {code} for {flag} {value}; stderr: {stderr}");
+        Assert.Contains(flag, stderr);
+    }
+
+    [Fact]
+    public void Status_MissingRun_ExitsFour()
+    {
+        var (code, _, stderr) = TracekitBinary.Run("status", "--run-id", "no-such-run", "--out", _dir.Path);
+
+        Assert.Equal(4, code);
+        Assert.Contains("no-such-run", stderr);
+    }
+
+    [Fact]
+    public void Stop_MissingRun_ExitsFour()
+    {
+        var (code, _, stderr) = TracekitBinary.Run("stop", "--run-id", "no-such-run", "--out", _dir.Path);
+
+        Assert.Equal(4, code);
+        Assert.NotEmpty(stderr);
+    }
+
+    [Fact]
+    public void SelfCheck_Default_ExitsZero()
+    {
+        var (code, stdout, stderr) = TracekitBinary.Run("selfcheck");
+
+        _output.WriteLine(stdout);
+        Assert.True(code == 0, $"exit {code}; stdout: {stdout}; stderr: {stderr}");
+        Assert.Contains("selfcheck: OK", stdout);
+    }
+
+    [Fact]
+    public void Run_ProgramNotFound_Exits127()
+    {
+        var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", "r", "--out", _dir.Path, "--", "/nonexistent/tracekit-no-such-program");
+
+        Assert.Equal(127, code);
+        Assert.Contains("tracekit-no-such-program", stderr);
+    }
+
+    [Fact]
+    public void Run_NoCommand_ExitsTwo()
+    {
+        var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", "r", "--out", _dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.NotEmpty(stderr);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace Tracekit.Collector.Tests;
+
+/// <summary>Per-process CPU at 10 ms (a nanosecond source, not 10 ms ticks) and across threads.</summary>
+[Collection(CpuAccuracyCollection.Name)]
+public sealed class CpuResolutionTests : IDisposable
+{
+    private readonly TempDir _dir = new("tk-cpures");
+    private readonly ITestOutputHelper _output;
+
+    public CpuResolutionTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void ProcessCpu_DutyCycleBurnerAt10ms_MatchesBurnersOwnClockWithin10ppMeanError()
+    {
+        string log = _dir.File("duty.log");
+        using var burner = Spawned.Start(NativeHelpers.Duty, ["30", "1000", "5", log]);
+        Thread.Sleep(300);
+        using (var collector = CollectorRun.Start(_dir.Path, "ns", "--pid", burner.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "10ms", "--duration", "3s"))
+        {
+            Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, burner.WaitForExit(TimeSpan.FromSeconds(60)));
+            var samples = collector.ReadRing().SamplesOf(burner.Pid);
+            // The burner's log: (CLOCK_MONOTONIC, its own CLOCK_THREAD_CPUTIME_ID) at both ends of every busy part.
+            var own = new Series(File.ReadLines(log).Select(line =>
+            {
+                var f = line.Split(' ');
+                return (long.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture));
+            }));
+
+            var errors = new List<double>();
+            var collectorPcts = new List<double>();
+            var ownPcts = new List<double>();
+            for (int i = 1; i < samples.Count; i++)
+            {
+                long t0 = (long)samples[i - 1].TimestampNs, t1 = (long)samples[i].TimestampNs;
+                if (!own.Covers(t0) || !own.Covers(t1)) continue;
+                double dt = t1 - t0;
+                double collectorPct = 100.0 * (samples[i].CpuTimeNs - samples[i - 1].CpuTimeNs) / dt;
+                double ownPct = 100.0 * (own.At(t1) - own.At(t0)) / dt;
+                collectorPcts.Add(collectorPct);
+                ownPcts.Add(ownPct);
+                errors.Add(Math.Abs(collectorPct - ownPct));
+            }
+
+            _output.WriteLine($"{samples.Count} samples, {errors.Count} windows inside the burner's log; sources: {string.Join(",", samples.Select(s => s.CpuSource).Distinct())}");
+            _output.WriteLine($"collector %CPU per sample: {Stats.Summary(collectorPcts)}");
+            _output.WriteLine($"burner's own %CPU per sample: {Stats.Summary(ownPcts)}");
+            _output.WriteLine($"absolute error (pp): {Stats.Summary(errors)}; over 10 pp: {errors.Count(e => e > 10)}");
+            Assert.True(errors.Count >= 150, $"only {errors.Count} 10 ms windows inside the burner's log");
+            Assert.All(samples, s => Assert.NotEqual(CpuSource.StatTicks, s.CpuSource));
+            Assert.True(errors.Average() <= 10, $"mean absolute error {errors.Average():0.00} pp > 10 pp");
+        }
+    }
+
+    [Fact]
+    public void ProcessCpu_TwoBusyThreads_ReadsTwoHundredPercentWithin10pp()
+    {
+        using var burner = Spawned.Start(NativeHelpers.Spin, ["2", "6"]);
+        Thread.Sleep(300);
+        using var collector = CollectorRun.Start(_dir.Path, "threads", "--pid", burner.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "100ms", "--duration", "4s");
+        collector.WaitUntilRunning();
+        Assert.True(Proc.TryReadStat(burner.Pid, out var before));
+        long beforeNs = Mono.NowNs();
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.True(Proc.TryReadStat(burner.Pid, out var after));
+        long afterNs = Mono.NowNs();
+
+        var samples = collector.ReadRing().SamplesOf(burner.Pid);
+        Assert.True(samples.Count >= 20, $"only {samples.Count} samples");
+        double collectorPct = 100.0 * (samples[^1].CpuTimeNs - samples[0].CpuTimeNs) / (samples[^1].TimestampNs - samples[0].TimestampNs);
+        double kernelPct = 100.0 * (after.CpuTicks - before.CpuTicks) * (1e9 / Proc.TicksPerSecond) / (afterNs - beforeNs);
+        var perSecond = new List<double>();
+        for (int i = 10; i < samples.Count; i += 10)
+            perSecond.Add(100.0 * (samples[i].CpuTimeNs - samples[i - 10].CpuTimeNs) / (samples[i].TimestampNs - samples[i - 10].TimestampNs));
+        _output.WriteLine($"collector {collectorPct:0.00}% over {(samples[^1].TimestampNs - samples[0].TimestampNs) / 1e9:0.00} s; kernel /proc/PID/stat {kernelPct:0.00}%; per second: {Stats.Summary(perSecond)}; threads {samples[^1].Threads}");
+
+        Assert.Equal(3, samples[^1].Threads);
+        Assert.InRange(collectorPct - kernelPct, -3, 3);
+        Assert.InRange(collectorPct, 190, 210);
+    }
+}

@@ -1,0 +1,44 @@
+namespace Tracekit.Collector.Tests.Support;
+
+/// <summary>One `tracekit collect` started by a test into its own output folder, node id "n1".</summary>
+public sealed class CollectorRun : IDisposable
+{
+    public const string NodeId = "n1";
+
+    private CollectorRun(string outDirectory, string runId, Spawned process)
+    {
+        OutDirectory = outDirectory;
+        RunId = runId;
+        Process = process;
+    }
+
+    public string OutDirectory { get; }
+    public string RunId { get; }
+    public Spawned Process { get; }
+    public string NodeDirectory => Path.Combine(OutDirectory, RunId, NodeId);
+    public string RegistrationFile => Path.Combine(NodeDirectory, "control", "collector.json");
+
+    public static CollectorRun Start(string outDirectory, string runId, params string[] options)
+    {
+        string[] args = ["collect", "--run-id", runId, "--out", outDirectory, "--node-id", NodeId, .. options];
+        return new CollectorRun(outDirectory, runId, TracekitBinary.Start(args));
+    }
+
+    /// <summary>Waits until the collector registered itself (it does so once its targets are open and sampling starts).</summary>
+    public void WaitUntilRunning(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        bool ok = Proc.WaitFor(() => File.Exists(RegistrationFile) || Process.HasExited, limit);
+        if (Process.HasExited)
+            Assert.Fail($"the collector exited early with {Process.ExitCode}. stderr:\n{Process.Stderr}");
+        Assert.True(ok, $"the collector did not register within {limit.TotalSeconds} s. stderr:\n{Process.Stderr}");
+    }
+
+    public int WaitForExit(TimeSpan timeout) => Process.WaitForExit(timeout);
+
+    public RingContents ReadRing() => RingContents.Read(NodeDirectory);
+
+    public string[] CommonArgs => ["--run-id", RunId, "--out", OutDirectory, "--node-id", NodeId];
+
+    public void Dispose() => Process.Dispose();
+}

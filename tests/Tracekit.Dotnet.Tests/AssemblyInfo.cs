@@ -1,0 +1,2 @@
+// The integration tests start real services and drive load on a 2-core machine: one at a time keeps them honest.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,0 +1,189 @@
+using Tracekit.Dotnet.Load;
+using Tracekit.Dotnet.Parsing;
+using Tracekit.Dotnet.Tests.Support;
+using Tracekit.Format;
+
+namespace Tracekit.Dotnet.Tests;
+
+public sealed class ParsingTests
+{
+    private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+    private const string SpanId = "b7ad6b7169203331";
+
+    private static Dictionary<string, object>[] Args(params (string Key, string Value)[] pairs) =>
+        pairs.Select(p => new Dictionary<string, object> { ["Key"] = p.Key, ["Value"] = p.Value }).ToArray();
+
+    [Fact]
+    public void TagListFind_SeveralTags_ReturnsEachValue()
+    {
+        const string tags = "[server.address, 127.0.0.1],[http.request.method, GET],[url.path, /kv/a,b],[http.response.status_code, 404],[http.route, /kv/{key}]";
+        Assert.Equal("GET", TagList.Find(tags, "http.request.method"));
+        Assert.Equal("/kv/a,b", TagList.Find(tags, "url.path"));
+        Assert.Equal("404", TagList.Find(tags, "http.response.status_code"));
+        Assert.Equal("/kv/{key}", TagList.Find(tags, "http.route"));
+        Assert.Null(TagList.Find(tags, "http.request"));
+        Assert.Null(TagList.Find("", "url.path"));
+        Assert.Null(TagList.Find("garbage without brackets", "url.path"));
+    }
+
+    [Fact]
+    public void ActivityStopTryParse_ServerSpan_TakesRouteStatusAndParent()
+    {
+        var args = Args(("TraceId", TraceId), ("SpanId", SpanId), ("ParentSpanId", "00f067aa0ba902b7"), ("DurationTicks", "12345"),
+            ("Tags", "[http.request.method, POST],[url.path, /kv/x],[http.response.status_code, 204],[http.route, /kv/{key}]"));
+        Assert.True(ActivityStop.TryParse(ActivityStop.ServerActivity, args, out var stop, out _));
+        Assert.Equal(SpanKind.Server, stop.Kind);
+        Assert.Equal(TraceId, stop.TraceId);
+        Assert.Equal(SpanId, stop.SpanId);
+        Assert.Equal("00f067aa0ba902b7", stop.ParentId);
+        Assert.Equal(1_234_500, stop.DurationNs);
+        Assert.Equal("POST", stop.Method);
+        Assert.Equal("/kv/{key}", stop.Path);
+        Assert.Equal(204, stop.Status);
+    }
+
+    [Fact]
+    public void ActivityStopTryParse_RootClientSpan_NoParentAndUrlWithoutQuery()
+    {
+        var args = Args(("TraceId", TraceId), ("SpanId", SpanId), ("ParentSpanId", "0000000000000000"), ("DurationTicks", "10"),
+            ("Tags", "[http.request.method, GET],[url.full, http://127.0.0.1:5000/work?cpu_ms=1]"));
+        Assert.True(ActivityStop.TryParse(ActivityStop.ClientActivity, args, out var stop, out _));
+        Assert.Equal(SpanKind.Client, stop.Kind);
+        Assert.Null(stop.ParentId);
+        Assert.Equal("http://127.0.0.1:5000/work", stop.Path);
+        Assert.Null(stop.Status); // a failed request has no status code tag
+    }
+
+    [Theory]
+    [InlineData("not-hex-at-all", SpanId, "10")]
+    [InlineData(TraceId, "short", "10")]
+    [InlineData(TraceId, SpanId, "")]
+    [InlineData(TraceId, SpanId, "-5")]
+    public void ActivityStopTryParse_BadIdsOrDuration_Rejected(string traceId, string spanId, string ticks)
+    {
+        var args = Args(("TraceId", traceId), ("SpanId", spanId), ("DurationTicks", ticks));
+        Assert.False(ActivityStop.TryParse(ActivityStop.ServerActivity, args, out _, out var problem));
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
+    public void ActivityStopTryParse_UnknownActivityOrNoArguments_Rejected()
+    {
+        Assert.False(ActivityStop.TryParse("Some.Other.Activity", Args(("TraceId", TraceId)), out _, out _));
+        Assert.False(ActivityStop.TryParse(ActivityStop.ServerActivity, null, out _, out _));
+    }
+
+    [Fact]
+    public void MetricPayloadTryRead_CounterWithTags_CumulativeValueAndSeriesName()
+    {
+        Assert.True(MetricPayload.TryRead(MetricPayload.CounterRate, "dotnet.gc.collections", "gc.heap.generation=gen0", "2", "41", null, out var series, out var value));
+        Assert.Equal("dotnet.gc.collections{gc.heap.generation=gen0}", series);
+        Assert.Equal(41, value);
+        Assert.True(MetricPayload.TryRead(MetricPayload.CounterRate, "dotnet.exceptions", "", "3", "", null, out series, out value));
+        Assert.Equal(("dotnet.exceptions", 3.0), (series, value)); // no cumulative value sent: the rate
+        Assert.True(MetricPayload.TryRead(MetricPayload.Gauge, "g", null, null, null, "1.5E3", out _, out value));
+        Assert.Equal(1500, value);
+        Assert.False(MetricPayload.TryRead("HistogramValuePublished", "h", null, null, null, null, out _, out _));
+        Assert.False(MetricPayload.TryRead(MetricPayload.Gauge, "g", null, null, null, "NaN", out _, out _));
+        Assert.False(MetricPayload.TryRead(MetricPayload.UpDownCounterRate, "", null, "1", "1", null, out _, out _));
+    }
+
+    [Fact]
+    public void MetricPayloadTryReadEventCounter_MeanAndSumCounters_RightField()
+    {
+        var mean = new Dictionary<string, object> { ["Name"] = "gc-heap-size", ["Mean"] = 12.5, ["Increment"] = 99.0, ["CounterType"] = "Mean", ["DisplayUnits"] = "MB" };
+        Assert.True(MetricPayload.TryReadEventCounter(mean, out var name, out var value, out var unit));
+        Assert.Equal(("gc-heap-size", 12.5, "MB"), (name, value, unit));
+        var sum = new Dictionary<string, object> { ["Name"] = "exception-count", ["Mean"] = 0.0, ["Increment"] = 4.0, ["CounterType"] = "Sum", ["DisplayUnits"] = "" };
+        Assert.True(MetricPayload.TryReadEventCounter(sum, out _, out value, out unit));
+        Assert.Equal((4.0, (string?)null), (value, unit));
+        Assert.False(MetricPayload.TryReadEventCounter(new Dictionary<string, object> { ["Mean"] = 1.0 }, out _, out _, out _));
+    }
+
+    [Fact]
+    public void GcTracker_BlockingGc_StopAfterRestartWithPause()
+    {
+        var gc = new GcTracker();
+        var sink = new MemorySink();
+        gc.OnSuspendBegin(1_000);
+        gc.OnStart(1_100, 7, 0, "AllocSmall", "NonConcurrentGC", 42, sink);
+        gc.OnEnd(1_900, 7, 42, sink);
+        Assert.Single(sink.Events); // the stop waits for the end of the pause
+        gc.OnRestartEnd(2_000, 42, sink);
+        var stop = sink.Events.Last();
+        Assert.Equal((DotnetEventType.GcStop, 7UL, 1_000L, 2_000UL), (stop.EventType, stop.Sequence, stop.DurationNs!.Value, stop.TimestampNs));
+        Assert.Equal("gen=0;gcNs=800", stop.Detail);
+        Assert.Equal("gen=0;reason=AllocSmall;type=NonConcurrentGC", sink.Events.First().Detail);
+    }
+
+    [Fact]
+    public void GcTracker_BackgroundGcWithTwoPauses_PausesSummedAndStopAtEnd()
+    {
+        var gc = new GcTracker();
+        var sink = new MemorySink();
+        gc.OnSuspendBegin(0);
+        gc.OnStart(10, 3, 2, "AllocLarge", "BackgroundGC", 1, sink);
+        gc.OnRestartEnd(100, 1, sink);      // first pause: 100
+        gc.OnSuspendBegin(5_000);
+        gc.OnRestartEnd(5_050, 1, sink);    // second pause: 50
+        gc.OnEnd(9_000, 3, 1, sink);        // ends while the program runs
+        var stop = Assert.Single(sink.Events, e => e.EventType == DotnetEventType.GcStop);
+        Assert.Equal(150, stop.DurationNs);
+        Assert.Equal(9_000UL, stop.TimestampNs);
+    }
+
+    [Fact]
+    public void GcTracker_EndWithoutStart_Ignored()
+    {
+        var gc = new GcTracker();
+        var sink = new MemorySink();
+        gc.OnEnd(5, 99, 1, sink);
+        gc.OnRestartEnd(6, 1, sink);
+        Assert.Empty(sink.Events);
+    }
+
+    [Fact]
+    public void LatencyHistogram_KnownValues_PercentilesWithinOnePercent()
+    {
+        var h = new LatencyHistogram();
+        for (int i = 1; i <= 1000; i++) h.Record(i * 1_000_000L); // 1..1000 ms
+        Assert.Equal(1000, h.Count);
+        Assert.Equal(1_000_000_000L, h.MaxNs);
+        Assert.InRange(h.PercentileNs(50), 500_000_000L, 505_000_000L);
+        Assert.InRange(h.PercentileNs(99), 990_000_000L, 1_000_000_000L);
+        Assert.Equal(1_000_000_000L, h.PercentileNs(100));
+        Assert.InRange(h.PercentileNs(0.1), 1_000_000L, 1_010_000L);
+    }
+
+    [Fact]
+    public void LatencyHistogram_BucketBounds_EveryValueBelowItsBucketUpperBound()
+    {
+        for (long us = 0; us < 5_000_000; us = us < 1000 ? us + 1 : (us * 1001 / 1000) + 1)
+        {
+            int index = LatencyHistogram.IndexOf(us);
+            Assert.True(LatencyHistogram.UpperBoundUs(index) >= us, $"{us} µs above its bucket's bound");
+            Assert.True(index == 0 || LatencyHistogram.UpperBoundUs(index - 1) < us, $"{us} µs belongs to an earlier bucket");
+        }
+        Assert.Equal(0, new LatencyHistogram().PercentileNs(99));
+    }
+
+    [Theory]
+    [InlineData("ftp://127.0.0.1/", 10.0, 1_000_000_000L, 1)]
+    [InlineData("http://user:pw@127.0.0.1/", 10.0, 1_000_000_000L, 1)]
+    [InlineData("http://127.0.0.1/", 0.0, 1_000_000_000L, 1)]
+    [InlineData("http://127.0.0.1/", 10.0, 0L, 1)]
+    [InlineData("http://127.0.0.1/", 10.0, 1_000_000_000L, 0)]
+    public void LoadOptionsValidate_BadValue_Throws(string url, double rate, long durationNs, int connections)
+    {
+        var o = new LoadOptions { Urls = [new Uri(url)], RatePerSecond = rate, DurationNs = durationNs, Connections = connections };
+        Assert.Throws<ArgumentException>(o.Validate);
+    }
+
+    [Fact]
+    public void DotnetTracerOptions_MetricsInterval_ClampedToOneSecond()
+    {
+        Assert.Equal(1, new DotnetTracerOptions { IntervalNs = 100_000_000 }.MetricsIntervalSeconds);
+        Assert.Equal(5, new DotnetTracerOptions { IntervalNs = 5_000_000_000 }.MetricsIntervalSeconds);
+        Assert.Throws<ArgumentException>(() => new DotnetTracer(new DotnetTracerOptions { Metrics = false, GcEvents = false, Requests = false }, new MemorySink()));
+    }
+}

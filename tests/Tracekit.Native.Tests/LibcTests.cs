@@ -1,0 +1,93 @@
+using System.Diagnostics;
+
+namespace Tracekit.Native.Tests;
+
+public sealed class LibcTests
+{
+    [Fact]
+    public void ClockGetTimeNs_Realtime_MatchesSystemClock()
+    {
+        long expectedNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        long realtimeNs = Libc.ClockGetTimeNs(ClockId.Realtime);
+        Assert.InRange(realtimeNs - expectedNs, -1_000_000_000L, 1_000_000_000L);
+    }
+
+    [Fact]
+    public void ClockGetTimeNs_Monotonic_SameClockAsStopwatchAndNeverBackwards()
+    {
+        Assert.Equal(1_000_000_000, Stopwatch.Frequency); // on Linux Stopwatch reads CLOCK_MONOTONIC in ns
+        long before = Stopwatch.GetTimestamp();
+        long first = Libc.ClockGetTimeNs(ClockId.Monotonic);
+        long second = Libc.ClockGetTimeNs(ClockId.Monotonic);
+        long after = Stopwatch.GetTimestamp();
+        Assert.InRange(first, before, second);
+        Assert.InRange(second, first, after);
+    }
+
+    [Fact]
+    public void ClockGetTimeNs_Boottime_AtLeastMonotonic()
+    {
+        long monotonic = Libc.ClockGetTimeNs(ClockId.Monotonic);
+        long boottime = Libc.ClockGetTimeNs(ClockId.Boottime);
+        Assert.True(boottime >= monotonic - 1_000_000, $"boottime {boottime} < monotonic {monotonic}");
+    }
+
+    [Fact]
+    public void ClockGetTimeNs_UnknownClock_ThrowsWithErrno()
+    {
+        IOException error = Assert.Throws<IOException>(() => Libc.ClockGetTimeNs((ClockId)12345));
+        Assert.Contains("errno 22", error.Message); // EINVAL
+    }
+
+    [Fact]
+    public void ReadClockSync_ReadOnlyQuery_ReturnsKernelStateInRange()
+    {
+        ClockSyncInfo sync = Libc.ReadClockSync();
+        Assert.InRange(sync.State, -1, 5);
+        if (sync.State >= 0)
+        {
+            Assert.True(sync.MaxErrorNs >= 0);
+            Assert.True(sync.EstErrorNs >= 0);
+            Assert.Equal(0, sync.MaxErrorNs % 1000); // µs converted to ns
+        }
+        Assert.Equal(sync, Libc.ReadClockSync() with { OffsetNs = sync.OffsetNs, MaxErrorNs = sync.MaxErrorNs, EstErrorNs = sync.EstErrorNs });
+    }
+
+    [Fact]
+    public void ClockSyncInfo_Unknown_IsUnsynchronized()
+    {
+        Assert.True(ClockSyncInfo.Unknown.IsUnsynchronized);
+        Assert.True(new ClockSyncInfo(0, ClockSyncInfo.StatusUnsync, 0, 0, 0).IsUnsynchronized);
+        Assert.False(new ClockSyncInfo(0, 0, 0, 0, 0).IsUnsynchronized);
+    }
+
+    [Fact]
+    public void GetAvailableFreeSpaceInBytes_ExistingAndMissingPaths()
+    {
+        Assert.True(Libc.GetAvailableFreeSpaceInBytes(Path.GetTempPath()) > 0);
+        Assert.Equal(-1, Libc.GetAvailableFreeSpaceInBytes("/no/such/path/here"));
+    }
+
+    [Fact]
+    public void FileLock_ExclusiveHeld_OthersSeeItUntilDisposed()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "tracekit-native-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Assert.False(FileLock.IsLockedByAnother(dir));
+            using (FileLock held = FileLock.TryAcquireExclusive(dir)!)
+            {
+                Assert.NotNull(held);
+                Assert.True(FileLock.IsLockedByAnother(dir));
+                Assert.Null(FileLock.TryAcquireExclusive(dir));
+            }
+            Assert.False(FileLock.IsLockedByAnother(dir));
+            Assert.False(FileLock.IsLockedByAnother(Path.Combine(dir, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds bin/tracekit (native AOT) and bin/tracekit-convert, then runs the main job on this host:
+# collect at 100 ms while an embedded workload runs through `tracekit run`, stop, show the status,
+# convert to CCTF JSONL and to an OpenDC workload, validate it, and print where everything is.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$(repo_root)
+cd "$root"
+
+ensure_dotnet
+ensure_aot_toolchain
+ensure_debian_packages /usr/bin/time:time
+log "restoring"
+dotnet restore Tracekit.sln -nologo >&2
+publish_binaries "$root"
+
+bin/tracekit selfcheck --rounds 100 | tail -n 1
+
+run_id="quickstart-$(date -u +%Y%m%dT%H%M%SZ)"
+out="$root/logs"
+node=$(hostname)
+log "collecting run $run_id into $out/$run_id/$node (100 ms interval)"
+bin/tracekit collect --run-id "$run_id" --out "$out" --interval 100ms --duration 60s &
+collector=$!
+trap 'kill "$collector" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  [ -f "$out/$run_id/$node/control/collector.json" ] && break
+  sleep 0.05
+done
+
+log "running the embedded workload through tracekit run"
+bin/tracekit run --run-id "$run_id" --out "$out" -- "$root/tools/workloads/default-job.sh" 3
+bin/tracekit stop --run-id "$run_id" --out "$out"
+wait "$collector" || true
+trap - EXIT
+bin/tracekit status --run-id "$run_id" --out "$out"
+
+log "converting"
+bin/tracekit-convert cctf --run-dir "$out/$run_id"
+bin/tracekit-convert opendc --run-dir "$out/$run_id" --out "$out/$run_id/opendc" --tasks invocations
+bin/tracekit-convert validate-opendc "$out/$run_id/opendc" --strict --topology "$out/$run_id/opendc/topology.json"
+
+cat <<DONE
+
+Quickstart finished.
+  rings:        $out/$run_id/$node/
+  CCTF JSONL:   $out/$run_id/cctf/   (audit: $out/$run_id/cctf/audit_report.md)
+  OpenDC:       $out/$run_id/opendc/ (tasks.parquet, fragments.parquet, topology.json)
+DONE
