@@ -69,6 +69,31 @@ public class RingBenchmarks
     [BenchmarkCategory("ring-append")]
     public int Append_1Producer() => AppendLoop(_writer, _payload, Operations);
 
+    /// <summary>The clock read alone (Stopwatch.GetTimestamp = clock_gettime(CLOCK_MONOTONIC)), for scale.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    [BenchmarkCategory("ring-append")]
+    public long TimestampOnly()
+    {
+        long sum = 0;
+        for (int i = 0; i < Operations; i++) sum += Stopwatch.GetTimestamp();
+        return sum;
+    }
+
+    /// <summary>How the collector appends: one clock read per tick (here per 64 records), not per record.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    [BenchmarkCategory("ring-append")]
+    public int Append_1Producer_TimestampPerTick()
+    {
+        Span<byte> payload = _payload;
+        int accepted = 0;
+        for (int i = 0; i < Operations; i++)
+        {
+            if ((i & 63) == 0) BinaryPrimitives.WriteInt64BigEndian(payload[RingBenchmarkPayload.TimestampOffset..], Stopwatch.GetTimestamp());
+            if (_writer.TryAppend(payload)) accepted++;
+        }
+        return accepted;
+    }
+
     [Benchmark(OperationsPerInvoke = 2 * Operations)]
     [BenchmarkCategory("ring-append")]
     public int Append_2Producers()

@@ -24,6 +24,8 @@ internal sealed partial class ProcessSession
         private readonly long _lostBefore;
         private readonly long _selfReportEveryNs;
         private long _nextSelfReportNs;
+        private long _realtimeMinusMonotonicNs = RealtimeMinusMonotonicNs();
+        private const long UnixEpochTicks = 621_355_968_000_000_000;
 
         public EventReader(ProcessSession owner, EventPipeEventSource source)
         {
@@ -76,31 +78,39 @@ internal sealed partial class ProcessSession
             switch (e.ProviderName)
             {
                 case Providers.DiagnosticSource:
-                    if (e.EventName is "Activity/Stop" or "ActivityStop") OnActivityStop(e, ns);
+                    if (e.EventName is "Activity/Stop" or "ActivityStop") OnRequest(e.PayloadByName("ActivityName") as string, e, ns);
+                    else if (e.EventName == "Event") OnRequest(e.PayloadByName("EventName") as string, e, ns);
                     break;
                 case Providers.Metrics:
                     OnMetricsEvent(e, ns);
                     break;
-                case Providers.EventCounters when e.EventName == "EventCounters":
-                    OnEventCounter(e, ns);
+                default:
+                    // EventCounters of the System.Runtime source (the only counter source enabled).
+                    if (e.EventName == "EventCounters") OnEventCounter(e, ns);
                     break;
             }
             if (ns >= _nextSelfReportNs)
             {
+                _realtimeMinusMonotonicNs = RealtimeMinusMonotonicNs();
                 PublishLost();
                 WriteSelfMetrics(ns);
                 _nextSelfReportNs = ns + _selfReportEveryNs;
             }
         }
 
-        private void OnActivityStop(TraceEvent e, long endNs)
+        private void OnRequest(string? name, TraceEvent e, long endNs)
         {
-            if (!ActivityStop.TryParse(e.PayloadByName("ActivityName") as string, e.PayloadByName("Arguments"), out var stop, out _))
+            if (!ActivityStop.TryParse(name, e.PayloadByName("Arguments"), out var stop, out _))
                 return;
             var pid = _owner.Pid;
+            // A server span knows its start on the wall clock only (Activity.StartTimeUtc): it is moved onto the
+            // monotonic clock with this host's current offset between the two.
+            long startNs = stop.Kind == SpanKind.Server
+                ? ((stop.StartUtcTicks - UnixEpochTicks) * 100) - _realtimeMinusMonotonicNs
+                : endNs - stop.DurationNs;
             _owner._sink.Write(new InvocationStart
             {
-                TimestampNs = (ulong)Math.Max(0, endNs - stop.DurationNs),
+                TimestampNs = (ulong)Math.Clamp(startNs, 0, endNs),
                 TraceId = stop.TraceId,
                 SpanId = stop.SpanId,
                 ParentId = stop.ParentId,
@@ -157,7 +167,13 @@ internal sealed partial class ProcessSession
 
         private void OnEventCounter(TraceEvent e, long ns)
         {
-            if (MetricPayload.TryReadEventCounter(e.PayloadByName("Payload") as IDictionary<string, object>, out var name, out double value, out var unit))
+            // TraceEvent lists no payload names for this event and nests the fields: PayloadValue(0) is
+            // {"Payload": {Name, Mean, …}}.
+            object? first = e.PayloadValue(0);
+            var payload = first as IDictionary<string, object>;
+            if (payload is not null && payload.TryGetValue("Payload", out var inner) && inner is IDictionary<string, object> fields) payload = fields;
+            System.IO.File.AppendAllText("/tmp/ecdebug.txt", string.Join(",", e.PayloadNames) + "|" + first?.GetType() + "|" + (payload is null ? "" : string.Join(",", payload.Keys)) + "\n");
+            if (MetricPayload.TryReadEventCounter(payload, out var name, out double value, out var unit))
                 WriteMetric(ns, "EventCounters/" + Providers.EventCounters, name, value, unit);
         }
 
@@ -174,6 +190,9 @@ internal sealed partial class ProcessSession
             });
             Count(ref _owner._metricValues);
         }
+
+        private static long RealtimeMinusMonotonicNs() =>
+            Native.Libc.ClockGetTimeNs(Native.ClockId.Realtime) - Native.Libc.ClockGetTimeNs(Native.ClockId.Monotonic);
 
         private void PublishLost() =>
             // Volatile: the discovery thread reads the latest total for status lines and the final report.

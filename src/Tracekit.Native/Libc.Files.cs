@@ -26,9 +26,6 @@ public static partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "fallocate", SetLastError = true)]
     private static partial int FallocateImport(int fd, int mode, long offset, long length);
 
-    [LibraryImport(LibraryName, EntryPoint = "ftruncate", SetLastError = true)]
-    internal static partial int Ftruncate(int fd, long length);
-
     [LibraryImport(LibraryName, EntryPoint = "fchmod", SetLastError = true)]
     internal static partial int Fchmod(int fd, uint mode);
 

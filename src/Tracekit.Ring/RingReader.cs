@@ -190,8 +190,8 @@ public sealed partial class RingReader : IDisposable
             AddDamage(segment, actual, expected - actual, RingDamageKind.Corrupt,
                 $"the file is truncated: it ends at offset {actual:N0} but its header needs {expected:N0} bytes; frames past the end are lost.");
         }
-        // Checked before headPosition is read: a writer that closes or dies after this check makes _frozen
-        // false, which only costs the copy; the reverse order could freeze a ring still being written.
+        // A writer that closed or died can never write this segment again (and no new writer may open the ring),
+        // so its frames can be read in place. A stale "alive" answer only costs the copy.
         _frozen = segment.Policy == RingPolicy.Overwrite && !IsWriterLive();
         long head = segment.ReadHeadPosition();
         _position = 0;

@@ -80,6 +80,8 @@ public sealed class CpuResolutionTests : IDisposable
 
         Assert.Equal(3, samples[^1].Threads);
         Assert.InRange(collectorPct - kernelPct, -3, 3);
-        Assert.InRange(collectorPct, 190, 210);
+        // If this fails while the line above passed, the collector read the burner right: the burner itself did
+        // not get two cores (a loaded machine). Rerun alone.
+        Assert.True(collectorPct is >= 190 and <= 210, $"collector read {collectorPct:0.00}% (kernel {kernelPct:0.00}%), expected 200 ± 10");
     }
 }

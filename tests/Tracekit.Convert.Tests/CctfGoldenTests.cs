@@ -192,21 +192,21 @@ public sealed class CctfGoldenTests(GoldenRun golden) : IClassFixture<GoldenRun>
     }
 
     [Fact]
-    public void ProcessEvents_StartAndExits_ExitCodeAndSignalDecoded()
+    public void ProcessEvents_StartAndExits_ShellStyleStatusAndSignal()
     {
         var rows = Read(golden.Out(CctfFiles.ProcessEvents));
         Assert.Equal(3, rows.Count);
         Assert.Equal(["ts_ms", "node", "stage", "event", "pid", "start_ticks", "ppid", "command", "command_line"], Keys(rows[0]));
         Assert.Equal("worker --x", Str(rows[0], "command_line"));
         var exited = rows[1];
-        Assert.Equal(["ts_ms", "node", "stage", "event", "pid", "start_ticks", "exit_status", "exit_code", "signal", "user_time_ms", "system_time_ms", "max_rss_kb"], Keys(exited));
+        Assert.Equal(["ts_ms", "node", "stage", "event", "pid", "start_ticks", "exit_status", "signal", "user_time_ms", "system_time_ms", "max_rss_kb"], Keys(exited));
         Assert.Equal("exit", Str(exited, "event"));
-        Assert.Equal(1, Long(exited, "exit_code"));
+        Assert.Equal(1, Long(exited, "exit_status"));
         Assert.True(IsNull(exited, "signal"));
         Assert.Equal(20.0, Double(exited, "user_time_ms"));
         Assert.Equal(5.5, Double(exited, "system_time_ms"));
-        Assert.True(IsNull(rows[2], "exit_code"));
-        Assert.Equal(9, Long(rows[2], "signal"));
+        Assert.Equal(137, Long(rows[2], "exit_status"));
+        Assert.Equal(9, Long(rows[2], "signal")); // 128 + SIGKILL
     }
 
     [Fact]

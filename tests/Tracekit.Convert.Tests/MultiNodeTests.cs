@@ -44,6 +44,7 @@ public sealed class MultiNodeTests : IDisposable
         string audit = File.ReadAllText(Path.Combine(_run.OutputDirectory, CctfFiles.AuditReport));
         Assert.Contains("| node-a | node-b |", audit); // the cross-node bound is reported for the pair
         Assert.Contains("| 3 ms |", audit);          // node-a's anchor maxerror
+        Assert.Contains("Latest NTP offsets", audit);
     }
 
     [Fact]

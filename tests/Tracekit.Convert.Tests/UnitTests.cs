@@ -9,18 +9,16 @@ namespace Tracekit.Convert.Tests;
 public sealed class UnitTests
 {
     [Theory]
-    [InlineData(0x0000, 0, null)]   // exit(0)
-    [InlineData(0x0300, 3, null)]   // exit(3)
-    [InlineData(0x0009, null, 9)]   // SIGKILL
-    [InlineData(0x0086, null, 6)]   // SIGABRT with a core dump (bit 7)
-    [InlineData(0x137F, null, null)] // stopped by SIGSTOP: not an end
-    [InlineData(0xFFFF, null, null)] // continued
-    public void DecodeWaitStatus_RawStatus_ExitCodeOrSignal(int raw, int? exitCode, int? signal)
-    {
-        EventWriters.DecodeWaitStatus(raw, out int? code, out int? sig);
-        Assert.Equal(exitCode, code);
-        Assert.Equal(signal, sig);
-    }
+    [InlineData(0, null)]
+    [InlineData(1, null)]
+    [InlineData(128, null)]
+    [InlineData(137, 9)]  // SIGKILL
+    [InlineData(143, 15)] // SIGTERM
+    [InlineData(192, 64)]
+    [InlineData(255, null)]
+    [InlineData(null, null)]
+    public void SignalOf_ShellStyleStatus_SignalAbove128(int? status, int? signal) =>
+        Assert.Equal(signal, EventWriters.SignalOf(status));
 
     [Theory]
     [InlineData("eth0", true)]

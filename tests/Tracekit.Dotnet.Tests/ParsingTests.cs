@@ -27,19 +27,37 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public void ActivityStopTryParse_ServerSpan_TakesRouteStatusAndParent()
+    public void ActivityStopTryParse_ServerEndRequest_TakesMethodPathStatusParentAndStart()
     {
-        var args = Args(("TraceId", TraceId), ("SpanId", SpanId), ("ParentSpanId", "00f067aa0ba902b7"), ("DurationTicks", "12345"),
-            ("Tags", "[http.request.method, POST],[url.path, /kv/x],[http.response.status_code, 204],[http.route, /kv/{key}]"));
-        Assert.True(ActivityStop.TryParse(ActivityStop.ServerActivity, args, out var stop, out _));
+        var args = Args(("TraceId", TraceId), ("SpanId", SpanId), ("ParentSpanId", "00f067aa0ba902b7"), ("StartTicks", "638000000000000000"),
+            ("Method", "POST"), ("Path", "/kv/x"), ("Status", "204"));
+        Assert.True(ActivityStop.TryParse(ActivityStop.EndRequestEvent, args, out var stop, out _));
         Assert.Equal(SpanKind.Server, stop.Kind);
         Assert.Equal(TraceId, stop.TraceId);
         Assert.Equal(SpanId, stop.SpanId);
         Assert.Equal("00f067aa0ba902b7", stop.ParentId);
-        Assert.Equal(1_234_500, stop.DurationNs);
+        Assert.Equal(638000000000000000, stop.StartUtcTicks);
         Assert.Equal("POST", stop.Method);
-        Assert.Equal("/kv/{key}", stop.Path);
+        Assert.Equal("/kv/x", stop.Path);
         Assert.Equal(204, stop.Status);
+    }
+
+    [Fact]
+    public void ActivityStopTryParse_UnhandledException_Status500()
+    {
+        var args = Args(("TraceId", TraceId), ("SpanId", SpanId), ("StartTicks", "1"), ("Method", "GET"), ("Path", "/boom"), ("Status", "200"));
+        Assert.True(ActivityStop.TryParse(ActivityStop.UnhandledExceptionEvent, args, out var stop, out _));
+        Assert.Equal(500, stop.Status);
+        Assert.Null(stop.ParentId);
+    }
+
+    [Fact]
+    public void ActivityStopTryParse_ServerWithoutActivity_Rejected()
+    {
+        // No current Activity: the spec's *Activity fields are absent.
+        var args = Args(("Method", "GET"), ("Path", "/"), ("Status", "200"));
+        Assert.False(ActivityStop.TryParse(ActivityStop.EndRequestEvent, args, out _, out var problem));
+        Assert.Contains("trace id", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,7 +80,7 @@ public sealed class ParsingTests
     public void ActivityStopTryParse_BadIdsOrDuration_Rejected(string traceId, string spanId, string ticks)
     {
         var args = Args(("TraceId", traceId), ("SpanId", spanId), ("DurationTicks", ticks));
-        Assert.False(ActivityStop.TryParse(ActivityStop.ServerActivity, args, out _, out var problem));
+        Assert.False(ActivityStop.TryParse(ActivityStop.ClientActivity, args, out _, out var problem));
         Assert.NotNull(problem);
     }
 
@@ -70,7 +88,7 @@ public sealed class ParsingTests
     public void ActivityStopTryParse_UnknownActivityOrNoArguments_Rejected()
     {
         Assert.False(ActivityStop.TryParse("Some.Other.Activity", Args(("TraceId", TraceId)), out _, out _));
-        Assert.False(ActivityStop.TryParse(ActivityStop.ServerActivity, null, out _, out _));
+        Assert.False(ActivityStop.TryParse(ActivityStop.EndRequestEvent, null, out _, out _));
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed class RuntimeEventsTests(ITestOutputHelper output)
         var sink = new MemorySink();
         using var tracer = new DotnetTracer(new DotnetTracerOptions { Pids = [service.Pid], ForceEventCounters = true, GcEvents = false, Requests = false }, sink);
         tracer.Start();
-        Assert.True(Waits.Until(() => sink.Metrics.Any(m => m.Instrument == "gc-heap-size"), TimeSpan.FromSeconds(30)), "no EventCounters values");
+        Assert.True(Waits.Until(() => sink.Metrics.Any(m => m.Instrument == "gc-heap-size"), TimeSpan.FromSeconds(20)),
+            "no EventCounters values: " + string.Join("; ", tracer.Targets) + " | " + string.Join(", ", sink.Metrics.Select(m => m.Meter + "/" + m.Instrument).Distinct()));
         tracer.Stop();
         var m = sink.Metrics.First(m => m.Instrument == "cpu-usage");
         Assert.Equal("EventCounters/System.Runtime", m.Meter);

@@ -26,10 +26,11 @@ public sealed class TargetLifecycleTests(ITestOutputHelper output)
 
         using var http = new HttpClient();
         for (int i = 0; i < 5; i++) (await http.GetAsync(survivor.BaseUrl + "/work")).EnsureSuccessStatusCode();
-        Assert.True(Waits.Until(() => sink.Starts.Count(s => s.Pid == survivor.Pid) == 5, TimeSpan.FromSeconds(15)),
-            "requests to the surviving target after the kill were not traced");
+        Thread.Sleep(1000);
         Assert.Equal(TargetState.Attached, tracer.Targets.Single(t => t.Pid == survivor.Pid).State);
+        // Events of idle target threads can wait in the target's EventPipe buffers; stopping drains them.
         tracer.Stop();
+        Assert.Equal(5, sink.Starts.Count(s => s.Pid == survivor.Pid && s.Path == "/work"));
         lock (messages)
         {
             foreach (var m in messages) output.WriteLine(m.ToString());

@@ -65,15 +65,21 @@ internal sealed record CollectionStatus(
         SelfReport? latest = null;
         long dropped, overwritten;
         bool closed;
-        // The latest SelfReport is in the last segment: no need to read the whole run.
-        using (var last = RingReader.Open(segments[^1]))
+        // The latest SelfReport is normally in the last segment: no need to read the whole run. It is not there
+        // when the segment was just opened, or when a full no-loss ring dropped it: then look one segment further
+        // back (a reader opened on a segment continues through the later ones).
+        for (int i = segments.Length - 1; i >= 0 && latest is null; i--)
         {
-            while (last.TryRead(out var payload) == RingReadStatus.Record)
+            using var reader = RingReader.Open(segments[i]);
+            while (reader.TryRead(out var payload) == RingReadStatus.Record)
             {
                 if (RecordDecoder.TryReadHeader(payload, out var kind, out _, out _) && kind == RecordKind.SelfReport &&
                     RecordDecoder.TryDecode(payload, out SelfReport report, out _))
                     latest = report;
             }
+        }
+        using (var last = RingReader.Open(segments[^1]))
+        {
             dropped = last.Header.DroppedRecords;
             overwritten = last.Header.OverwrittenRecords;
             closed = last.Header.Closed;
@@ -101,7 +107,7 @@ internal sealed record CollectionStatus(
         }
         else
         {
-            w.WriteLine("no self-report yet (the collector writes one per second)");
+            w.WriteLine($"records: {DroppedInHeaders} dropped, {OverwrittenInHeaders} overwritten (no self-report yet: the collector writes one per second)");
         }
         return w.ToString();
     }
@@ -118,11 +124,12 @@ internal sealed record CollectionStatus(
             w.WriteBoolean("closed_cleanly", ClosedCleanly);
             w.WriteNumber("segments", Segments);
             w.WriteNumber("segment_bytes", SegmentBytes);
+            // Drops and overwrites are counted in the segment header too, so they are known even without a SelfReport.
+            w.WriteNumber("records_dropped", Math.Max((long)(Latest?.RecordsDropped ?? 0), DroppedInHeaders));
+            w.WriteNumber("records_overwritten", Math.Max((long)(Latest?.RecordsOverwritten ?? 0), OverwrittenInHeaders));
             if (Latest is { } r)
             {
                 w.WriteNumber("records_written", r.RecordsWritten);
-                w.WriteNumber("records_dropped", Math.Max((long)r.RecordsDropped, DroppedInHeaders));
-                w.WriteNumber("records_overwritten", Math.Max((long)r.RecordsOverwritten, OverwrittenInHeaders));
                 w.WriteNumber("ticks", r.Ticks);
                 w.WriteNumber("missed_ticks", r.MissedTicks);
                 w.WriteNumber("late_ticks", r.LateTicks);

@@ -11,7 +11,7 @@ public static partial class AuditReport
     {
         md.AppendLine("## Clock uncertainty").AppendLine();
         md.AppendLine("From the clock anchors (ClockAnchor records and segment headers): adjtimex(2) as the collector saw it. ");
-        md.AppendLine("maxerror bounds how far the node's clock may be from UTC; the step is the largest change of realtime − monotonic between consecutive anchors of a stream (NTP slewing, or a clock step).").AppendLine();
+        md.AppendLine("maxerror bounds how far the node's clock may be from UTC; the step is the largest change of realtime − monotonic between consecutive anchors of one stream and source (NTP slewing, or a clock step).").AppendLine();
         md.AppendLine("| node | anchors (records + headers) | latest sync state | unsynchronized anchors | maxerror latest | maxerror worst | esterror latest | offset latest | largest step |");
         md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var n in nodes)
@@ -26,6 +26,15 @@ public static partial class AuditReport
         {
             md.AppendLine("One node: no cross-node bound.").AppendLine();
             return;
+        }
+
+        // timex.offset is what each kernel still has to correct towards its time source: the spread of the latest
+        // offsets is a rough figure of how far the clocks disagree now, next to the worst-case bound below.
+        var offsets = nodes.Where(static n => n.Clock.LatestOffsetNs is not null)
+            .Select(static n => (n.NodeId, OffsetNs: n.Clock.LatestOffsetNs!.Value)).OrderBy(static o => o.OffsetNs).ToList();
+        if (offsets.Count >= 2)
+        {
+            md.AppendLine(Inv($"Latest NTP offsets: from {Duration(offsets[0].OffsetNs)} ({offsets[0].NodeId}) to {Duration(offsets[^1].OffsetNs)} ({offsets[^1].NodeId}): a spread of {Duration(offsets[^1].OffsetNs - offsets[0].OffsetNs)}.")).AppendLine();
         }
 
         var pairs = new List<(string A, string B, long? BoundNs)>();

@@ -76,7 +76,6 @@ internal static class CctfNames
     public static readonly JsonEncodedText Command = JsonEncodedText.Encode("command");
     public static readonly JsonEncodedText CommandLine = JsonEncodedText.Encode("command_line");
     public static readonly JsonEncodedText ExitStatus = JsonEncodedText.Encode("exit_status");
-    public static readonly JsonEncodedText ExitCode = JsonEncodedText.Encode("exit_code");
     public static readonly JsonEncodedText Signal = JsonEncodedText.Encode("signal");
     public static readonly JsonEncodedText UserTimeMs = JsonEncodedText.Encode("user_time_ms");
     public static readonly JsonEncodedText SystemTimeMs = JsonEncodedText.Encode("system_time_ms");

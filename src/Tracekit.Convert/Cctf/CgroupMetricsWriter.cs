@@ -15,14 +15,14 @@ internal sealed class CgroupMetricsWriter(JsonlFile file)
     public void OnSample(StreamCursor record, in CgroupSample sample)
     {
         long? dtMs = null;
-        double? cpuMs = null;
+        long? cpuNs = null;
         if (_previous.TryGetValue(sample.Path, out var previous)
             && record.TimestampNs > previous.TimestampNs && sample.CpuUsageNs >= previous.CpuUsageNs)
         {
             dtMs = record.AnchorVersion == previous.AnchorVersion
                 ? record.EpochMs - previous.EpochMs
                 : EpochClock.RoundNsToMs((long)(record.TimestampNs - previous.TimestampNs));
-            cpuMs = EpochClock.NsToMs((long)(sample.CpuUsageNs - previous.CpuUsageNs));
+            cpuNs = (long)(sample.CpuUsageNs - previous.CpuUsageNs);
         }
 
         _previous[sample.Path] = (record.TimestampNs, record.EpochMs, record.AnchorVersion, sample.CpuUsageNs);
@@ -30,7 +30,7 @@ internal sealed class CgroupMetricsWriter(JsonlFile file)
         json.WriteString(CctfNames.Cgroup, sample.Path);
         json.WriteNumber(CctfNames.Version, sample.Version);
         json.WriteNumberOrNull(CctfNames.DtMs, dtMs);
-        json.WriteNumberOrNull(CctfNames.CpuMs, cpuMs);
+        json.WriteMsFromNsOrNull(CctfNames.CpuMs, cpuNs);
         json.WriteNumber(CctfNames.MemoryBytes, sample.MemoryBytes);
         json.WriteNumberOrNull(CctfNames.MemoryPeakBytes, sample.MemoryPeakBytes);
         json.WriteNumberOrNull(CctfNames.MemoryLimitBytes, sample.MemoryLimitBytes);

@@ -53,11 +53,9 @@ internal sealed class EventWriters(CctfFileSet files)
         json.WriteNumber(CctfNames.Pid, exit.Pid);
         json.WriteNumber(CctfNames.StartTicks, exit.StartTicks);
         json.WriteNumberOrNull(CctfNames.ExitStatus, exit.ExitStatus);
-        DecodeWaitStatus(exit.ExitStatus, out int? exitCode, out int? signal);
-        json.WriteNumberOrNull(CctfNames.ExitCode, exitCode);
-        json.WriteNumberOrNull(CctfNames.Signal, signal);
-        json.WriteNumberOrNull(CctfNames.UserTimeMs, exit.UserTimeUs is long userUs ? userUs / 1000.0 : null);
-        json.WriteNumberOrNull(CctfNames.SystemTimeMs, exit.SystemTimeUs is long systemUs ? systemUs / 1000.0 : null);
+        json.WriteNumberOrNull(CctfNames.Signal, SignalOf(exit.ExitStatus));
+        json.WriteMsFromNsOrNull(CctfNames.UserTimeMs, exit.UserTimeUs * 1000);
+        json.WriteMsFromNsOrNull(CctfNames.SystemTimeMs, exit.SystemTimeUs * 1000);
         json.WriteNumberOrNull(CctfNames.MaxRssKb, exit.MaxRssKb);
         files.ProcessEvents.EndRow();
     }
@@ -79,32 +77,18 @@ internal sealed class EventWriters(CctfFileSet files)
         json.WriteNumber(CctfNames.Pid, dotnetEvent.Pid);
         json.WriteString(CctfNames.Event, DotnetEventNames[(int)dotnetEvent.EventType]);
         json.WriteNumber(CctfNames.Sequence, dotnetEvent.Sequence);
-        json.WriteNumberOrNull(CctfNames.DurationMs, dotnetEvent.DurationNs is long ns ? EpochClock.NsToMs(ns) : null);
+        json.WriteMsFromNsOrNull(CctfNames.DurationMs, dotnetEvent.DurationNs);
         json.WriteStringOrNull(CctfNames.Detail, dotnetEvent.Detail);
         files.DotnetEvents.EndRow();
     }
 
     /// <summary>
-    /// A raw wait(2) status: exited → exit code (bits 8–15); killed → signal (bits 0–6); stopped or continued
-    /// (not an end) → neither.
+    /// The signal that killed the process, read from a shell-style exit status (docs/ring-format.md: 128 + N for
+    /// signal N). A process that itself exits with 129..192 looks the same; the record cannot tell them apart.
     /// </summary>
-    public static void DecodeWaitStatus(int? status, out int? exitCode, out int? signal)
-    {
-        exitCode = null;
-        signal = null;
-        if (status is not int raw)
-        {
-            return;
-        }
+    public static int? SignalOf(int? exitStatus) =>
+        exitStatus is int status && status > 128 && status <= 128 + MaxSignal ? status - 128 : null;
 
-        int low = raw & 0x7f;
-        if (low == 0)
-        {
-            exitCode = (raw >> 8) & 0xff;
-        }
-        else if (low != 0x7f && raw != 0xffff)
-        {
-            signal = low;
-        }
-    }
+    /// <summary>SIGRTMAX on Linux.</summary>
+    private const int MaxSignal = 64;
 }

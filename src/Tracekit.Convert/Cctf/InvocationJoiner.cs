@@ -90,7 +90,7 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
         json.WriteStringOrNull(CctfNames.Path, start.Path);
         json.WriteNumberOrNull(CctfNames.BytesIn, end?.BytesIn);
         json.WriteNumberOrNull(CctfNames.BytesOut, end?.BytesOut);
-        json.WriteNumberOrNull(CctfNames.CpuTimeMs, end?.CpuTimeNs is long cpuNs ? EpochClock.NsToMs(cpuNs) : null);
+        json.WriteMsFromNsOrNull(CctfNames.CpuTimeMs, end?.CpuTimeNs);
         json.WriteNumberOrNull(CctfNames.QueueTimeMs, open.StartMs - open.EnqueueMs);
         json.WriteNumberOrNull(CctfNames.ServiceTimeMs, endMs - open.StartMs);
         json.WriteNumberOrNull(CctfNames.RtMs, endMs - (open.EnqueueMs ?? open.StartMs));
@@ -124,7 +124,7 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
         json.WriteNull(CctfNames.Path);
         json.WriteNumberOrNull(CctfNames.BytesIn, end.BytesIn);
         json.WriteNumberOrNull(CctfNames.BytesOut, end.BytesOut);
-        json.WriteNumberOrNull(CctfNames.CpuTimeMs, end.CpuTimeNs is long cpuNs ? EpochClock.NsToMs(cpuNs) : null);
+        json.WriteMsFromNsOrNull(CctfNames.CpuTimeMs, end.CpuTimeNs);
         json.WriteNull(CctfNames.QueueTimeMs);
         json.WriteNull(CctfNames.ServiceTimeMs);
         json.WriteNull(CctfNames.RtMs);

@@ -71,8 +71,7 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
             return;
         }
 
-        double cpuMs = EpochClock.NsToMs((long)(sample.CpuTimeNs - state.LastCpuTimeNs));
-        WriteCpu(record, sample, cpuMs, dtMs);
+        WriteCpu(record, sample, (long)(sample.CpuTimeNs - state.LastCpuTimeNs), dtMs);
         state.LastTimestampNs = record.TimestampNs;
         state.LastEpochMs = record.EpochMs;
         state.AnchorVersion = record.AnchorVersion;
@@ -151,12 +150,12 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
         files.ProcRss.EndRow();
     }
 
-    private void WriteCpu(StreamCursor record, in ProcessSample sample, double cpuMs, long dtMs)
+    private void WriteCpu(StreamCursor record, in ProcessSample sample, long cpuNs, long dtMs)
     {
         var json = files.ProcCpu.BeginRow();
         json.WriteNumber(CctfNames.TsMs, record.EpochMs);
         json.WriteNumber(CctfNames.Pid, sample.Pid);
-        json.WriteNumber(CctfNames.CpuMs, cpuMs);
+        json.WriteMsFromNs(CctfNames.CpuMs, cpuNs);
         json.WriteNumber(CctfNames.DtMs, dtMs);
         WriteIdentity(json, record, sample);
         files.ProcCpu.EndRow();
@@ -165,7 +164,7 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
         json.WriteNumber(CctfNames.TsMs, record.EpochMs);
         json.WriteNumber(CctfNames.Pid, sample.Pid);
         json.WriteNumber(CctfNames.DtMs, dtMs);
-        json.WriteNumber(CctfNames.CpuMs, cpuMs);
+        json.WriteMsFromNs(CctfNames.CpuMs, cpuNs);
         json.WriteNumber(CctfNames.RssKb, sample.RssKb);
         WriteIdentity(json, record, sample);
         files.ProcMetrics.EndRow();

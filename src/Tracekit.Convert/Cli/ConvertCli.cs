@@ -12,6 +12,7 @@ public static class ConvertCli
         new("tracekit-convert: turns Tracekit rings into CCTF JSON Lines and checks OpenDC workloads.")
         {
             CctfCommand.Create(console),
+            OpendcCommand.Create(console),
             ValidateOpendcCommand.Create(console),
         };
 

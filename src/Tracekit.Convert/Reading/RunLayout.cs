@@ -13,10 +13,7 @@ public sealed record StreamSource(string NodeId, string Name, string DirectoryPa
 
 /// <summary>A node folder of the run. <see cref="NodeId"/> is the folder name, which is unique in the run even
 /// when two machines wrote the same id into their headers (say, two hosts called <c>localhost</c>).</summary>
-public sealed record NodeSource(string NodeId, string DirectoryPath, IReadOnlyList<StreamSource> Streams)
-{
-    public long TotalBytes => Streams.Sum(static s => s.SegmentPaths.Sum(static p => new FileInfo(p).Length));
-}
+public sealed record NodeSource(string NodeId, string DirectoryPath, IReadOnlyList<StreamSource> Streams);
 
 /// <summary>Finds the nodes and streams of a run folder (docs/cctf.md, "Input").</summary>
 public static class RunLayout

@@ -52,7 +52,8 @@ public sealed class StreamCursor : IRecordSource
 
     public long EpochNs { get; private set; }
 
-    public long EpochMs => EpochClock.ToEpochMs(EpochNs);
+    /// <summary><see cref="EpochNs"/> floored to ms; computed once per record, read by several writers.</summary>
+    public long EpochMs { get; private set; }
 
     /// <summary>Identifies the anchor that converted this record (see <see cref="AnchorPoint.Version"/>).</summary>
     public int AnchorVersion => _anchor.Version;
@@ -146,6 +147,7 @@ public sealed class StreamCursor : IRecordSource
             Kind = kind;
             TimestampNs = timestampNs;
             EpochNs = EpochClock.ToEpochNs(timestampNs, _anchor);
+            EpochMs = EpochClock.ToEpochMs(EpochNs);
             return true;
         }
     }

@@ -3,18 +3,18 @@ using System.Globalization;
 
 namespace Tracekit.Dotnet.Parsing;
 
-/// <summary>Which span an Activity stop event describes.</summary>
+/// <summary>Which span a request event describes.</summary>
 internal enum SpanKind : byte
 {
-    /// <summary>An ASP.NET Core request (Microsoft.AspNetCore.Hosting.HttpRequestIn).</summary>
+    /// <summary>An ASP.NET Core request (hosting's EndRequest or UnhandledException).</summary>
     Server,
-    /// <summary>An outgoing HttpClient request (System.Net.Http.HttpRequestOut).</summary>
+    /// <summary>An outgoing HttpClient request (System.Net.Http.HttpRequestOut Activity stop).</summary>
     Client,
 }
 
 /// <summary>
-/// One request span taken from a DiagnosticSource ActivityStop event whose payload <see cref="Providers.ActivitySpecs"/>
-/// chose: ids, duration and the OpenTelemetry semantic-convention tags ASP.NET Core and HttpClient set.
+/// One request span from a DiagnosticSource event whose payload <see cref="Providers.RequestSpecs"/> chose: W3C
+/// ids, timing, method, path and status.
 /// </summary>
 internal struct ActivityStop
 {
@@ -22,31 +22,40 @@ internal struct ActivityStop
     public string TraceId;
     public string SpanId;
     public string? ParentId;
+    /// <summary>Client spans: the Activity's duration. 0 for server spans, which carry <see cref="StartUtcTicks"/>.</summary>
     public long DurationNs;
+    /// <summary>Server spans: the Activity's start, DateTime ticks (UTC, 100 ns since 0001-01-01).</summary>
+    public long StartUtcTicks;
     public string? Method;
-    /// <summary>Server: the route template when routing matched one, else the URL path. Client: the URL without its query.</summary>
+    /// <summary>
+    /// Server: the route template when the runtime tags the Activity with http.route, else the request path.
+    /// Client: the URL without its query.
+    /// </summary>
     public string? Path;
     public int? Status;
 
-    public const string ServerActivity = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
     public const string ClientActivity = "System.Net.Http.HttpRequestOut";
+    public const string EndRequestEvent = "Microsoft.AspNetCore.Hosting.EndRequest";
+    public const string UnhandledExceptionEvent = "Microsoft.AspNetCore.Hosting.UnhandledException";
     private const string NoParent = "0000000000000000";
 
     /// <summary>
-    /// Reads the payload's Arguments (a list of Key/Value structs). False, with a reason, when the ids or duration
-    /// are missing: such an event cannot become an invocation.
+    /// Reads the payload's Arguments (a list of Key/Value structs). <paramref name="name"/> is the Activity name of
+    /// an Activity stop, or the DiagnosticSource event name of a hosting event. False, with a reason, when ids or
+    /// timing are missing: such an event cannot become an invocation.
     /// </summary>
-    public static bool TryParse(string? activityName, object? arguments, out ActivityStop stop, out string? problem)
+    public static bool TryParse(string? name, object? arguments, out ActivityStop stop, out string? problem)
     {
         stop = default;
         problem = null;
-        switch (activityName)
+        switch (name)
         {
-            case ServerActivity: stop.Kind = SpanKind.Server; break;
+            case EndRequestEvent:
+            case UnhandledExceptionEvent: stop.Kind = SpanKind.Server; break;
             case ClientActivity: stop.Kind = SpanKind.Client; break;
-            default: problem = $"unexpected activity '{activityName}'"; return false;
+            default: problem = $"unexpected event '{name}'"; return false;
         }
-        string? traceId = null, spanId = null, parentId = null, durationTicks = null, tags = null;
+        string? traceId = null, spanId = null, parentId = null, durationTicks = null, startTicks = null, tags = null, method = null, path = null, status = null;
         if (arguments is IEnumerable items)
         {
             foreach (var item in items)
@@ -60,30 +69,45 @@ internal struct ActivityStop
                     case "SpanId": spanId = value; break;
                     case "ParentSpanId": parentId = value; break;
                     case "DurationTicks": durationTicks = value; break;
+                    case "StartTicks": startTicks = value; break;
                     case "Tags": tags = value; break;
+                    case "Method": method = value; break;
+                    case "Path": path = value; break;
+                    case "Status": status = value; break;
                 }
             }
         }
         if (!IsHex(traceId, 32) || !IsHex(spanId, 16))
         {
-            problem = "the event has no W3C trace id or span id";
+            problem = "the event has no W3C trace id or span id (no current Activity)";
             return false;
+        }
+        stop.TraceId = traceId!;
+        stop.SpanId = spanId!;
+        stop.ParentId = IsHex(parentId, 16) && parentId != NoParent ? parentId : null;
+        if (stop.Kind == SpanKind.Server)
+        {
+            if (!long.TryParse(startTicks, NumberStyles.None, CultureInfo.InvariantCulture, out stop.StartUtcTicks) || stop.StartUtcTicks == 0)
+            {
+                problem = "the event has no start time";
+                return false;
+            }
+            stop.Method = string.IsNullOrEmpty(method) ? null : method;
+            stop.Path = TagList.Find(tags, "http.route") ?? (string.IsNullOrEmpty(path) ? null : path);
+            if (int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out int code))
+                stop.Status = name == UnhandledExceptionEvent && code < 500 ? 500 : code; // the server answers 500 to an unhandled exception
+            return true;
         }
         if (!long.TryParse(durationTicks, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
         {
             problem = "the event has no duration";
             return false;
         }
-        stop.TraceId = traceId!;
-        stop.SpanId = spanId!;
-        stop.ParentId = IsHex(parentId, 16) && parentId != NoParent ? parentId : null;
         stop.DurationNs = ticks * 100; // TimeSpan ticks are 100 ns
         stop.Method = TagList.Find(tags, "http.request.method");
-        if (int.TryParse(TagList.Find(tags, "http.response.status_code"), NumberStyles.None, CultureInfo.InvariantCulture, out int status))
-            stop.Status = status;
-        stop.Path = stop.Kind == SpanKind.Server
-            ? TagList.Find(tags, "http.route") ?? TagList.Find(tags, "url.path")
-            : WithoutQuery(TagList.Find(tags, "url.full"));
+        if (int.TryParse(TagList.Find(tags, "http.response.status_code"), NumberStyles.None, CultureInfo.InvariantCulture, out int clientStatus))
+            stop.Status = clientStatus;
+        stop.Path = WithoutQuery(TagList.Find(tags, "url.full"));
         return true;
     }
 
@@ -112,7 +136,7 @@ internal static class TagList
         while (start < text.Length)
         {
             // Items start with '[' and end at "],[" or at the final ']'. A value containing "],[" would split
-            // early; none of the tags read here (method, status, route, path, URL) can contain that sequence.
+            // early; none of the tags read here (method, status, route, URL) can contain that sequence.
             int end = text[start..].IndexOf("],[");
             var item = end < 0 ? text[start..] : text.Slice(start, end + 1);
             if (item.Length >= 2 && item[0] == '[' && item[^1] == ']')

@@ -7,8 +7,8 @@ namespace Tracekit.Dotnet.Parsing;
 /// <summary>
 /// The EventPipe providers a session enables, chosen for the least cost in the target (docs/dotnet-tracing.md):
 /// the runtime's GC keyword at informational level, the System.Runtime meter aggregated in process, and one
-/// Activity stop event per request from the DiagnosticSource bridge (no start event: the stop carries the
-/// duration, so a request costs one event instead of two).
+/// DiagnosticSource event per request (no start event: the end event carries the start time, so a request costs
+/// one event instead of two).
 /// </summary>
 internal static class Providers
 {
@@ -26,12 +26,25 @@ internal static class Providers
     private const long DiagnosticSourceEventsKeyword = 0x2;
 
     /// <summary>
-    /// Activity stop events of the ASP.NET Core server span and the HttpClient client span. '-' drops the implicit
-    /// payload (every public property: expensive); only the fields below are formatted by the target.
+    /// One event per request, each with only the fields Tracekit records ('-' drops the implicit payload: every
+    /// public property, formatted by the target, which is what makes hosting events expensive).
+    /// <list type="bullet">
+    /// <item>Server: ASP.NET Core's EndRequest (UnhandledException when the request threw) carries the HttpContext;
+    /// the request's Activity is still current then, which gives the W3C ids and the start time. The first line
+    /// names the Activity itself: hosting then creates the Activity (IsEnabled is true for its name) but never
+    /// writes an event of that name, so it costs the Activity and no event.</item>
+    /// <item>Client: HttpClient's Activity stop (System.Net.Http ActivitySource) with its OpenTelemetry tags.</item>
+    /// </list>
     /// </summary>
-    public const string ActivitySpecs =
-        "[AS]Microsoft.AspNetCore/Stop:-TraceId;SpanId;ParentSpanId;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate\n" +
+    public const string RequestSpecs =
+        "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.HttpRequestIn\n" +
+        "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.EndRequest:-" + ServerFields + "\n" +
+        "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.UnhandledException:-" + ServerFields + "\n" +
         "[AS]System.Net.Http/Stop:-TraceId;SpanId;ParentSpanId;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate";
+
+    private const string ServerFields =
+        "TraceId=*Activity.TraceId;SpanId=*Activity.SpanId;ParentSpanId=*Activity.ParentSpanId;StartTicks=*Activity.StartTimeUtc.Ticks;" +
+        "Method=httpContext.Request.Method;Path=httpContext.Request.Path;Status=httpContext.Response.StatusCode";
 
     public static EventPipeSessionConfiguration Build(DotnetTracerOptions options, string clientId, bool eventCounters)
     {
@@ -40,7 +53,7 @@ internal static class Providers
             providers.Add(new EventPipeProvider(Runtime, EventLevel.Informational, GcKeyword));
         if (options.Metrics && eventCounters)
         {
-            providers.Add(new EventPipeProvider(EventCounters, EventLevel.Informational, 0, new Dictionary<string, string>
+            providers.Add(new EventPipeProvider(EventCounters, EventLevel.Informational, -1, new Dictionary<string, string>
             {
                 ["EventCounterIntervalSec"] = options.MetricsIntervalSeconds.ToString(CultureInfo.InvariantCulture),
             }));
@@ -62,7 +75,7 @@ internal static class Providers
         if (options.Requests)
         {
             providers.Add(new EventPipeProvider(DiagnosticSource, EventLevel.Informational, DiagnosticSourceEventsKeyword,
-                new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = ActivitySpecs }));
+                new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = RequestSpecs }));
         }
         // No rundown (method and module enumeration at stop) and no stacks: neither is needed, both cost the target.
         return new EventPipeSessionConfiguration(providers, options.BufferSizeInMb, requestRundown: false, requestStackwalk: false);

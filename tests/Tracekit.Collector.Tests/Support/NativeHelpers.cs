@@ -8,7 +8,16 @@ public static class NativeHelpers
 {
     private static readonly object Gate = new();
     private static readonly Dictionary<string, string> Built = new();
-    private static readonly Lazy<string> OutputDirectory = new(() => Directory.CreateTempSubdirectory("tk-coll-native-").FullName);
+    private static readonly Lazy<string> OutputDirectory = new(() =>
+    {
+        string dir = Directory.CreateTempSubdirectory("tk-coll-native-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        };
+        return dir;
+    });
 
     public static string Duty => Build("duty");
     public static string Spin => Build("spin");

@@ -76,8 +76,8 @@ public sealed class GoldenRun : IDisposable
         ring.Add(new DotnetEvent { TimestampNs = At(112), Pid = 42, EventType = DotnetEventType.GcStop, Sequence = 3, DurationNs = 2_500_000, Detail = "gen0" });
         ring.Add(new InvocationEnd { TimestampNs = At(180), TraceId = "t1", SpanId = "s1", Status = 200, BytesIn = 10, BytesOut = 20, CpuTimeNs = 7_250_000, PeakRssKb = 900 });
         ring.Add(new ProcessSample { TimestampNs = At(200), Pid = 42, StartTicks = 1000, CpuTimeNs = 25_500_000, CpuSource = CpuSource.Schedstat, RssKb = 1200, Threads = 2 });
-        ring.Add(new ProcessExit { TimestampNs = At(250), Pid = 42, StartTicks = 1000, ExitStatus = 0x0100, UserTimeUs = 20_000, SystemTimeUs = 5_500, MaxRssKb = 1300 });
-        ring.Add(new ProcessExit { TimestampNs = At(260), Pid = 43, StartTicks = 1500, ExitStatus = 9 });
+        ring.Add(new ProcessExit { TimestampNs = At(250), Pid = 42, StartTicks = 1000, ExitStatus = 1, UserTimeUs = 20_000, SystemTimeUs = 5_500, MaxRssKb = 1300 });
+        ring.Add(new ProcessExit { TimestampNs = At(260), Pid = 43, StartTicks = 1500, ExitStatus = 137 });
         ring.Add(new ProcessSample { TimestampNs = At(300), Pid = 42, StartTicks = 2000, CpuTimeNs = 1_000_000, CpuSource = CpuSource.Schedstat, RssKb = 500, Threads = 1 });
         ring.Add(new ProcessSample { TimestampNs = At(400), Pid = 42, StartTicks = 2000, CpuTimeNs = 3_000_000, CpuSource = CpuSource.Schedstat, RssKb = 600, Threads = 1 });
 

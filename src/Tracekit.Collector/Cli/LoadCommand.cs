@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using Tracekit.Collector.Recording;
+using Tracekit.Dotnet;
+using Tracekit.Dotnet.Load;
+using Tracekit.Ring;
+
+namespace Tracekit.Collector.Cli;
+
+/// <summary>
+/// `tracekit load`: an open-loop load generator at a constant rate (Tracekit.Dotnet.Load.LoadGenerator). With
+/// --run-id it writes one client-side invocation per request into &lt;out&gt;/&lt;run&gt;/&lt;node&gt;/streams/load-&lt;pid&gt;/.
+/// </summary>
+internal static class LoadCommand
+{
+    private static readonly Option<string[]> UrlOption = new("--url") { Description = "Target URL (repeat for several; used in turn). Only these addresses are contacted.", Required = true, AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<double> RateOption = new("--rate") { Description = "Requests per second, sent on schedule whatever the responses do.", Required = true };
+    private static readonly Option<string> DurationOption = new("--duration") { Description = "How long to send: 10s, 2m, …", Required = true };
+    private static readonly Option<int> ConnectionsOption = new("--connections") { Description = "Connections per target (requests beyond wait, and the wait counts as latency).", DefaultValueFactory = _ => 64 };
+    private static readonly Option<string> TimeoutOption = new("--timeout") { Description = "Per-request timeout.", DefaultValueFactory = _ => "10s" };
+    private static readonly Option<string?> RunIdOption = new("--run-id") { Description = "Write client-side invocations into this run (else only the report is printed)." };
+    private static readonly Option<string> OutOption = CommonOptions.Out();
+    private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
+    private static readonly Option<string> StageOption = CommonOptions.Stage();
+    private static readonly Option<bool> JsonOption = CommonOptions.Json();
+
+    public static Command Create()
+    {
+        var command = new Command("load", "Send HTTP requests at a constant rate (open loop, W3C traceparent on each) and report latency from each request's scheduled time.")
+        {
+            UrlOption, RateOption, DurationOption, ConnectionsOption, TimeoutOption, RunIdOption, OutOption, NodeIdOption, StageOption, JsonOption,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var options = ReadOptions(parse);
+                options.Validate();
+                return Run(options, parse.GetValue(RunIdOption), parse.GetValue(OutOption)!, parse.GetValue(NodeIdOption)!,
+                    parse.GetValue(StageOption)!, parse.GetValue(JsonOption));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"tracekit load: {e.Message}");
+                return (int)ReturnCode.ArgumentError;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"tracekit load: {e.Message}");
+                return (int)ReturnCode.OutputError;
+            }
+        });
+        return command;
+    }
+
+    private static LoadOptions ReadOptions(ParseResult parse)
+    {
+        var urls = new List<Uri>();
+        foreach (var text in parse.GetValue(UrlOption) ?? [])
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)) throw new ArgumentException($"--url '{text}' is not an absolute URL");
+            urls.Add(uri);
+        }
+        var duration = parse.GetValue(DurationOption)!;
+        if (!ValueParsers.TryParseDurationNs(duration, out long durationNs)) throw new ArgumentException($"--duration '{duration}' is not a duration");
+        var timeout = parse.GetValue(TimeoutOption)!;
+        if (!ValueParsers.TryParseDurationNs(timeout, out long timeoutNs) || timeoutNs < 1_000_000) throw new ArgumentException($"--timeout '{timeout}' is not a duration of at least 1ms");
+        return new LoadOptions
+        {
+            Urls = urls,
+            RatePerSecond = parse.GetValue(RateOption),
+            DurationNs = durationNs,
+            Connections = parse.GetValue(ConnectionsOption),
+            RequestTimeout = TimeSpan.FromTicks(timeoutNs / 100),
+        };
+    }
+
+    private static int Run(LoadOptions options, string? runId, string outDirectory, string nodeId, string stage, bool json)
+    {
+        RingWriter? ring = null;
+        RingRecordSink? sink = null;
+        if (runId is not null)
+        {
+            var layout = new RunLayout(outDirectory, runId, nodeId);
+            layout.CreateDirectories();
+            int pid = Environment.ProcessId;
+            ring = RingWriter.Create(new RingOptions
+            {
+                DirectoryPath = layout.StreamDirectory($"load-{pid}-{(ProcessIdentity.TryReadStartTicks(pid, out var t) ? t : 0)}"),
+                RunId = runId,
+                NodeId = nodeId,
+                Stage = stage,
+            });
+            // The anchor puts the stream's monotonic stamps on the wall clock (docs/ring-format.md, section 4).
+            new RecordSink(ring).Write(ClockAnchors.Read());
+            sink = new RingRecordSink(ring);
+        }
+        try
+        {
+            LoadReport report;
+            using (var generator = new LoadGenerator(options, sink))
+                report = generator.RunAsync().GetAwaiter().GetResult();
+            ring?.Flush();
+            Print(report, options, json);
+            if (sink is not null && sink.RecordsDropped > 0)
+                Console.Error.WriteLine($"tracekit load: warning: the ring refused {sink.RecordsDropped} records");
+            // Errors are results of the target, reported above; the command itself succeeded.
+            return (int)ReturnCode.Ok;
+        }
+        finally
+        {
+            ring?.Dispose();
+        }
+    }
+
+    private static void Print(LoadReport r, LoadOptions options, bool json)
+    {
+        static string Ms(long ns) => (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture);
+        if (json)
+        {
+            var statuses = string.Join(",", r.StatusCounts.Select(kv => $"\"{kv.Key}\":{kv.Value}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"target_rate\":{options.RatePerSecond},\"achieved_rate\":{r.AchievedRatePerSecond:0.###},\"scheduled\":{r.Scheduled},\"sent\":{r.Sent},\"not_sent\":{r.NotSent},\"completed\":{r.Completed},\"errors\":{r.Errors},\"status\":{{{statuses}}},\"latency_ms\":{{\"p50\":{Ms(r.P50Ns)},\"p90\":{Ms(r.P90Ns)},\"p99\":{Ms(r.P99Ns)},\"p99_9\":{Ms(r.P999Ns)},\"max\":{Ms(r.MaxNs)}}},\"records_written\":{r.RecordsWritten}}}"));
+            return;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rate: target {options.RatePerSecond:0.###}/s, achieved {r.AchievedRatePerSecond:0.###}/s over {r.ElapsedNs / 1e9:0.###} s"));
+        Console.WriteLine($"requests: {r.Scheduled} scheduled, {r.Sent} sent, {r.NotSent} not sent (too many in flight), {r.Completed} completed, {r.Errors} errors");
+        Console.WriteLine("status: " + (r.StatusCounts.Count == 0 ? "none" : string.Join(", ", r.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))));
+        Console.WriteLine($"latency from scheduled send (ms): p50 {Ms(r.P50Ns)}  p90 {Ms(r.P90Ns)}  p99 {Ms(r.P99Ns)}  p99.9 {Ms(r.P999Ns)}  max {Ms(r.MaxNs)}");
+    }
+}

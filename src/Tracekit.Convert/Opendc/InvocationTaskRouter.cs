@@ -1,0 +1,168 @@
+using Tracekit.Convert.Reading;
+using Tracekit.Format;
+
+namespace Tracekit.Convert.Opendc;
+
+/// <summary>
+/// invocations mode: each invocation with a PID or a cgroup is a task from ts_start to ts_end. Its CPU comes from its
+/// cgroup when one was sampled (exact for the whole tree), otherwise from the samples of its process and the
+/// children that process started. A job launched by `tracekit run` started at ts_start, so its CPU is counted from
+/// zero there; any other process is counted from its first sample inside the invocation.
+/// </summary>
+internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string nodeId) : TaskRouterBase(builder, nodeId)
+{
+    private sealed class Open
+    {
+        public required string Name;
+        public required long SubmissionMs;
+        public required long StartEpochNs;
+        public required bool Fresh;
+        public string? Cgroup;
+        public int RootPid;
+        public string? Stream;
+        public TaskSeries? Series;
+        public bool UsingCgroup;
+        public readonly Dictionary<int, long> CpuByPid = new();
+        public readonly Dictionary<int, long> RssByPid = new();
+        public long PendingEpochNs;
+        public long PeakRssKb;
+    }
+
+    private readonly Dictionary<(string, string), Open> _bySpan = new();
+    private readonly Dictionary<int, Open> _byPid = new();
+    private readonly Dictionary<string, Open> _byCgroup = new(StringComparer.Ordinal);
+
+    protected override void Route(StreamCursor r, ReadOnlySpan<byte> payload)
+    {
+        switch (r.Kind)
+        {
+            case RecordKind.InvocationStart when RecordDecoder.TryDecode(payload, out InvocationStart s, out _):
+                OnStart(r, s);
+                break;
+            case RecordKind.InvocationEnd when RecordDecoder.TryDecode(payload, out InvocationEnd e, out _):
+                OnEnd(r, e);
+                break;
+            case RecordKind.ProcessStart when RecordDecoder.TryDecode(payload, out ProcessStart p, out _):
+                // A child of a task's process belongs to the task from its birth.
+                if (_byPid.TryGetValue(p.Ppid, out var parent) && !_byPid.ContainsKey(p.Pid)) _byPid[p.Pid] = parent;
+                break;
+            case RecordKind.ProcessExit when RecordDecoder.TryDecode(payload, out ProcessExit x, out _):
+                // An exited child holds no memory any more; its CPU stays counted.
+                if (_byPid.TryGetValue(x.Pid, out var owner)) owner.RssByPid.Remove(x.Pid);
+                break;
+            case RecordKind.ProcessSample when RecordDecoder.TryDecode(payload, out ProcessSample s, out _):
+                OnSample(r, s);
+                break;
+            case RecordKind.CgroupSample when RecordDecoder.TryDecode(payload, out CgroupSample c, out _):
+                OnCgroup(r, c);
+                break;
+        }
+    }
+
+    private void OnStart(StreamCursor r, in InvocationStart s)
+    {
+        if (s.Pid is null && string.IsNullOrEmpty(s.Cgroup)) return;
+        long startNs = r.EpochNs;
+        long submissionNs = s.EnqueueNs is { } q ? EpochClock.ToEpochNs((ulong)q, r.Anchor) : startNs;
+        var open = new Open
+        {
+            Name = string.IsNullOrEmpty(s.TraceId) ? s.Path ?? "invocation" : s.TraceId,
+            SubmissionMs = EpochClock.ToEpochMs(Math.Min(submissionNs, startNs)),
+            StartEpochNs = startNs,
+            // `tracekit run` starts the job (and its cgroup) at ts_start: its counters start at zero there.
+            Fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal),
+            Cgroup = string.IsNullOrEmpty(s.Cgroup) ? null : s.Cgroup,
+            RootPid = s.Pid ?? 0,
+        };
+        if (open.Fresh) open.Series = new TaskSeries(startNs, 0, EffectiveMhz);
+        _bySpan[(s.TraceId, s.SpanId)] = open;
+        if (s.Pid is { } pid) _byPid[pid] = open;
+        if (open.Cgroup is not null) _byCgroup[open.Cgroup] = open;
+    }
+
+    private bool Claims(Open o, StreamCursor r)
+    {
+        // The same process may be sampled by the collector and by `tracekit run`: a task reads one stream only.
+        o.Stream ??= r.Stream.Name;
+        return o.Stream == r.Stream.Name;
+    }
+
+    private void OnSample(StreamCursor r, in ProcessSample s)
+    {
+        if (!_byPid.TryGetValue(s.Pid, out var o) || r.EpochNs < o.StartEpochNs || !Claims(o, r)) return;
+        FlushIfNewTick(o, r.EpochNs);
+        o.RssByPid[s.Pid] = (long)s.RssKb;
+        if (o.UsingCgroup) return;
+        o.CpuByPid[s.Pid] = (long)s.CpuTimeNs;
+        o.Series ??= new TaskSeries(o.StartEpochNs, SumCpu(o), EffectiveMhz);
+    }
+
+    private void OnCgroup(StreamCursor r, in CgroupSample c)
+    {
+        if (!_byCgroup.TryGetValue(c.Path, out var o) || r.EpochNs < o.StartEpochNs || !Claims(o, r)) return;
+        FlushIfNewTick(o, r.EpochNs);
+        o.UsingCgroup = true;
+        o.CpuByPid.Clear();
+        o.CpuByPid[-1] = (long)c.CpuUsageNs;
+        o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz);
+    }
+
+    /// <summary>Readings of one tick share a timestamp; the tick's total is added once all of them are in.</summary>
+    private static void FlushIfNewTick(Open o, long epochNs)
+    {
+        if (o.PendingEpochNs != 0 && epochNs != o.PendingEpochNs) AddPending(o);
+        o.PendingEpochNs = epochNs;
+    }
+
+    private static void AddPending(Open o)
+    {
+        if (o.PendingEpochNs == 0 || o.Series is null) return;
+        o.Series.Add(o.PendingEpochNs, SumCpu(o));
+        long rss = 0;
+        foreach (var v in o.RssByPid.Values) rss += v;
+        o.PeakRssKb = Math.Max(o.PeakRssKb, rss);
+        o.PendingEpochNs = 0;
+    }
+
+    private static long SumCpu(Open o)
+    {
+        long sum = 0;
+        foreach (var v in o.CpuByPid.Values) sum += v;
+        return sum;
+    }
+
+    private void OnEnd(StreamCursor r, in InvocationEnd e)
+    {
+        if (!_bySpan.Remove((e.TraceId, e.SpanId), out var o)) return;
+        AddPending(o);
+        o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz);
+        // The end record carries the whole tree's CPU: the last interval, after the last tick, is included.
+        long total = Math.Max(o.Series.LastCpuNs, e.CpuTimeNs is { } cpu && o.Fresh ? cpu : o.Series.LastCpuNs);
+        o.Series.Add(Math.Max(r.EpochNs, o.Series.LastEpochNs + 1), total);
+        long peak = Math.Max(o.PeakRssKb, e.PeakRssKb ?? 0);
+        Complete(o, peak);
+    }
+
+    private void Complete(Open o, long peakRssKb)
+    {
+        Unindex(o);
+        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, NodeCores, peakRssKb);
+    }
+
+    private void Unindex(Open o)
+    {
+        foreach (var pid in _byPid.Where(kv => kv.Value == o).Select(kv => kv.Key).ToList()) _byPid.Remove(pid);
+        if (o.Cgroup is not null) _byCgroup.Remove(o.Cgroup);
+    }
+
+    public override void Finish()
+    {
+        foreach (var o in _bySpan.Values)
+        {
+            AddPending(o);
+            if (o.Series is null) continue;
+            Complete(o, o.PeakRssKb);
+        }
+        _bySpan.Clear();
+    }
+}

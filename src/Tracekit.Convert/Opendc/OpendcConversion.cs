@@ -1,0 +1,107 @@
+using Tracekit.Convert.Cli;
+using Tracekit.Convert.Reading;
+using Tracekit.Format;
+using Tracekit.Opendc;
+using Tracekit.Ring;
+
+namespace Tracekit.Convert.Opendc;
+
+public enum TaskMode
+{
+    /// <summary>Each invocation with a PID or a cgroup (batch jobs) is a task.</summary>
+    Invocations,
+    /// <summary>Each sampled process, and each selected cgroup, is a task over its lifetime (as VM traces are built).</summary>
+    Processes,
+}
+
+public sealed class OpendcOptions
+{
+    public required string RunDirectory { get; init; }
+    public required string OutputDirectory { get; init; }
+    public TaskMode Mode { get; init; } = TaskMode.Invocations;
+    public double MergeBelowMhz { get; init; } = 0.1;
+    public bool Salvage { get; init; }
+}
+
+/// <summary>What one task conserved: the check that Σ usage × duration equals measured CPU × MHz.</summary>
+public sealed record TaskAccount(int TaskId, string Name, string NodeId, long DurationMs, double MeasuredCpuSeconds, double MaxMhz, double FragmentMhzSeconds)
+{
+    public double ExpectedMhzSeconds => MeasuredCpuSeconds * MaxMhz;
+    public double RelativeError => ExpectedMhzSeconds == 0 ? Math.Abs(FragmentMhzSeconds) : Math.Abs(FragmentMhzSeconds - ExpectedMhzSeconds) / ExpectedMhzSeconds;
+}
+
+public sealed class OpendcResult
+{
+    public required string OutputDirectory { get; init; }
+    public required IReadOnlyList<TaskAccount> Tasks { get; init; }
+    public long Fragments { get; init; }
+    public required IReadOnlyList<string> Warnings { get; init; }
+}
+
+/// <summary>
+/// `tracekit-convert opendc`: a run to tasks.parquet, fragments.parquet and topology.json. Each node is read once,
+/// in time order; a task's fragments are written when the task ends, so memory holds only the open tasks.
+/// </summary>
+public static class OpendcConverter
+{
+    /// <summary>Azure's converter assumed 2500 MHz per core; used only when a node recorded no max MHz.</summary>
+    public const double FallbackMaxMhz = 2500;
+
+    public static OpendcResult Convert(OpendcOptions options)
+    {
+        if (!(options.MergeBelowMhz >= 0) || double.IsInfinity(options.MergeBelowMhz))
+            throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
+        var nodes = RunLayout.Discover(options.RunDirectory);
+        Directory.CreateDirectory(options.OutputDirectory);
+        string fragmentsPath = Path.Combine(options.OutputDirectory, "fragments.parquet");
+        var tasks = new List<OpendcTask>();
+        var accounts = new List<TaskAccount>();
+        var warnings = new List<string>();
+        var topology = new List<TopologyNode>();
+        long fragmentCount;
+        using (var fragments = new FragmentsParquetWriter(fragmentsPath))
+        {
+            var builder = new TaskTableBuilder(fragments, options.MergeBelowMhz, tasks, accounts);
+            foreach (var node in nodes)
+            {
+                var observer = new OpendcReadObserver(node.NodeId, warnings);
+                var cursors = node.Streams.Select(s => new StreamCursor(new StreamContext(s, string.Empty), observer, options.Salvage)).ToList();
+                using IRecordSource source = cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
+                var router = options.Mode == TaskMode.Invocations
+                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId)
+                    : new ProcessTaskRouter(builder, node.NodeId);
+                while (source.MoveNext(out var payload)) router.OnRecord(source.Current, payload);
+                router.Finish();
+                if (router.MaxMhz <= 0) warnings.Add($"node '{node.NodeId}' recorded no max MHz; assumed {FallbackMaxMhz} MHz per core");
+                if (router.NodeInfo is { } info)
+                    topology.Add(new TopologyNode(node.NodeId, Math.Max(1, info.CoreCount), router.EffectiveMhz, Math.Max(1, (long)(info.MemTotalKb / 1024))));
+            }
+            fragmentCount = fragments.Count;
+        }
+
+        if (tasks.Count == 0)
+        {
+            File.Delete(fragmentsPath);
+            throw new ConvertException(ReturnCode.EmptyRun, options.Mode == TaskMode.Invocations
+                ? $"no invocation with a PID or cgroup in {options.RunDirectory}: nothing to turn into tasks (try --tasks processes)"
+                : $"no sampled process in {options.RunDirectory}: nothing to turn into tasks");
+        }
+        TasksParquetWriter.Write(Path.Combine(options.OutputDirectory, "tasks.parquet"), tasks);
+        if (topology.Count > 0) TopologyWriter.Write(Path.Combine(options.OutputDirectory, "topology.json"), topology);
+        return new OpendcResult { OutputDirectory = options.OutputDirectory, Tasks = accounts, Fragments = fragmentCount, Warnings = warnings };
+    }
+}
+
+/// <summary>Collects damage and anchors for the OpenDC pass: only warnings matter here, the CCTF audit reports the rest.</summary>
+internal sealed class OpendcReadObserver(string nodeId, List<string> warnings) : IReadObserver
+{
+    public void OnAnchor(StreamContext stream, in ClockAnchor anchor, AnchorSource source, string segmentPath) { }
+
+    public void OnDamage(StreamContext stream, RingDamage damage) =>
+        warnings.Add($"node '{nodeId}' stream '{stream.Name}': {damage.Kind}: {damage.Message}");
+
+    public void OnDamagedRecord(StreamContext stream, string segmentPath, long fileOffset, DecodeError error) =>
+        warnings.Add($"node '{nodeId}' stream '{stream.Name}': damaged record skipped at {segmentPath} offset {fileOffset}: {error.Message}");
+
+    public void OnUnknownKind(StreamContext stream, ulong kindNumber) { }
+}

@@ -1,0 +1,85 @@
+using Tracekit.Opendc;
+
+namespace Tracekit.Convert.Opendc;
+
+/// <summary>
+/// Turns a task's cumulative CPU readings into OpenDC fragments. Each pair of consecutive readings is one
+/// fragment: its CPU time × the node's max MHz, spread over its duration. Fragment boundaries are rounded to whole
+/// ms of the task's own timeline (not each duration separately), so durations sum exactly to the task's length,
+/// and CPU that falls in a sub-ms sliver is carried into the next fragment: Σ usage × duration equals the measured
+/// CPU-seconds × MHz up to floating-point rounding.
+/// </summary>
+public sealed class TaskSeries
+{
+    private readonly double _maxMhz;
+    private readonly List<OpendcFragment> _fragments = new();
+    private long _lastEpochNs;
+    private long _lastCpuNs;
+    private long _carriedCpuNs;
+    private long _lastBoundaryMs;
+
+    public TaskSeries(long startEpochNs, long baselineCpuNs, double maxMhz)
+    {
+        StartEpochNs = startEpochNs;
+        _lastEpochNs = startEpochNs;
+        _lastCpuNs = baselineCpuNs;
+        BaselineCpuNs = baselineCpuNs;
+        _maxMhz = maxMhz;
+    }
+
+    public long StartEpochNs { get; }
+    public long BaselineCpuNs { get; }
+    public long LastEpochNs => _lastEpochNs;
+    public long LastCpuNs => _lastCpuNs;
+    public long DurationMs => _lastBoundaryMs;
+    public long PeakRssKb { get; private set; }
+    /// <summary>The most cores the task used in one reading interval (before any merge).</summary>
+    public double PeakCores { get; private set; }
+    public IReadOnlyList<OpendcFragment> Fragments => _fragments;
+    /// <summary>CPU time the fragments account for, ns.</summary>
+    public long CpuNs => _lastCpuNs - BaselineCpuNs;
+
+    public void ObserveRss(long rssKb) => PeakRssKb = Math.Max(PeakRssKb, rssKb);
+
+    /// <summary>Adds a cumulative reading. Readings out of time order or going backwards are ignored.</summary>
+    public void Add(long epochNs, long cumulativeCpuNs)
+    {
+        if (epochNs <= _lastEpochNs) return;
+        cumulativeCpuNs = Math.Max(cumulativeCpuNs, _lastCpuNs);
+        long intervalNs = epochNs - _lastEpochNs;
+        long deltaCpuNs = cumulativeCpuNs - _lastCpuNs;
+        PeakCores = Math.Max(PeakCores, (double)deltaCpuNs / intervalNs);
+
+        long boundaryMs = (long)Math.Round((epochNs - StartEpochNs) / 1e6, MidpointRounding.AwayFromZero);
+        long durationMs = boundaryMs - _lastBoundaryMs;
+        _carriedCpuNs += deltaCpuNs;
+        _lastEpochNs = epochNs;
+        _lastCpuNs = cumulativeCpuNs;
+        if (durationMs <= 0) return;
+
+        _fragments.Add(new OpendcFragment(0, durationMs, _carriedCpuNs / (durationMs * 1e6) * _maxMhz));
+        _carriedCpuNs = 0;
+        _lastBoundaryMs = boundaryMs;
+    }
+
+    /// <summary>
+    /// Closes the series: CPU still carried (a last sliver under 1 ms) joins the last fragment; a task shorter than
+    /// 1 ms becomes one 1 ms fragment, since OpenDC needs a duration of at least 1.
+    /// </summary>
+    public void Finish()
+    {
+        if (_carriedCpuNs == 0 && _fragments.Count > 0) return;
+        if (_fragments.Count == 0)
+        {
+            _fragments.Add(new OpendcFragment(0, 1, _carriedCpuNs / 1e6 * _maxMhz));
+            _lastBoundaryMs = 1;
+        }
+        else
+        {
+            var last = _fragments[^1];
+            double cpuNs = (last.CpuUsageMhz / _maxMhz * last.DurationMs * 1e6) + _carriedCpuNs;
+            _fragments[^1] = last with { CpuUsageMhz = cpuNs / (last.DurationMs * 1e6) * _maxMhz };
+        }
+        _carriedCpuNs = 0;
+    }
+}

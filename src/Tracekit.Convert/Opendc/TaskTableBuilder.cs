@@ -1,0 +1,53 @@
+using Tracekit.Opendc;
+
+namespace Tracekit.Convert.Opendc;
+
+/// <summary>
+/// Assigns task ids, merges and writes each finished task's fragments, and derives the task row. The sizing rule
+/// (docs/opendc.md, "Tasks from a Tracekit run"):
+/// cpu_count = the cores of the busiest reading interval, rounded up after forgiving 0.1 core of sampling jitter,
+/// at least 1 and at most the node's cores; cpu_capacity = cpu_count × the node's max MHz;
+/// mem_capacity = peak RSS in MiB (rounded up, at least 1) × 1000, the unit OpenDC's loader divides by 1000.
+/// </summary>
+public sealed class TaskTableBuilder
+{
+    private const double JitterCores = 0.1;
+    private readonly FragmentsParquetWriter _fragments;
+    private readonly double _mergeBelowMhz;
+    private readonly List<OpendcTask> _tasks;
+    private readonly List<TaskAccount> _accounts;
+
+    public TaskTableBuilder(FragmentsParquetWriter fragments, double mergeBelowMhz, List<OpendcTask> tasks, List<TaskAccount> accounts)
+    {
+        _fragments = fragments;
+        _mergeBelowMhz = mergeBelowMhz;
+        _tasks = tasks;
+        _accounts = accounts;
+    }
+
+    public void Complete(TaskSeries series, string name, string nodeId, long submissionTimeMs, double maxMhz, int nodeCores, long peakRssKb)
+    {
+        series.Finish();
+        int id = _tasks.Count + 1;
+        var merger = new FragmentMerger(_mergeBelowMhz);
+        long durationMs = 0;
+        double mhzMs = 0;
+        foreach (var f in series.Fragments)
+        {
+            if (merger.Push(f with { TaskId = id }, out var merged)) Write(merged, ref durationMs, ref mhzMs);
+        }
+        if (merger.Flush(out var last)) Write(last, ref durationMs, ref mhzMs);
+
+        int cpuCount = Math.Clamp((int)Math.Ceiling(series.PeakCores - JitterCores), 1, Math.Max(1, nodeCores));
+        long memMiB = Math.Max(1, (peakRssKb + 1023) / 1024);
+        _tasks.Add(new OpendcTask(id, submissionTimeMs, durationMs, cpuCount, cpuCount * maxMhz, memMiB * 1000, name));
+        _accounts.Add(new TaskAccount(id, name, nodeId, durationMs, series.CpuNs / 1e9, maxMhz, mhzMs / 1000));
+    }
+
+    private void Write(in OpendcFragment fragment, ref long durationMs, ref double mhzMs)
+    {
+        _fragments.Append(fragment);
+        durationMs += fragment.DurationMs;
+        mhzMs += fragment.CpuUsageMhz * fragment.DurationMs;
+    }
+}

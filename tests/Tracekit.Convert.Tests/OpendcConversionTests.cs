@@ -1,0 +1,212 @@
+using DuckDB.NET.Data;
+using Tracekit.Convert.Tests.Support;
+using Tracekit.Format;
+using Tracekit.Opendc.Validation;
+
+namespace Tracekit.Convert.Tests;
+
+/// <summary>
+/// `tracekit-convert opendc` on rings written by the tests: tasks and fragments are read back by DuckDB, an
+/// independent parquet reader, and checked against the CPU the rings recorded.
+/// </summary>
+public sealed class OpendcConversionTests : IDisposable
+{
+    private const ulong Base = 7_000_000_000_000;
+    private const long EpochMs = 1_764_000_000_000;
+    private const double Mhz = 2000;
+    private readonly TestRun _run = new();
+
+    private static ulong At(long ms) => Base + ((ulong)ms * 1_000_000);
+
+    private static NodeInfo Node(int cores = 4) => new()
+    {
+        TimestampNs = At(0), Hostname = "n1", CpuModel = "Test CPU", CoreCount = cores, MaxMhz = Mhz,
+        MemTotalKb = 8 << 20, ClockTicksPerSecond = 100, PageSizeInBytes = 4096, BootTimeRealtimeNs = (EpochMs - 3_600_000) * 1_000_000, Kernel = "6.18",
+    };
+
+    /// <summary>
+    /// A `tracekit run` job from 0 to 1050 ms: a parent (pid 100) and a child (pid 101, born at 250 ms), sampled
+    /// every 100 ms; the end record says the whole tree used 620 ms of CPU, more than the last tick saw.
+    /// </summary>
+    private void WriteJob(bool withCgroup, bool withEnd = true)
+    {
+        using (var collector = _run.Ring("n1"))
+        {
+            collector.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+        }
+        using var job = _run.Ring("n1", stream: "run-4242-1");
+        job.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+        job.Add(new InvocationStart { TimestampNs = At(0), TraceId = "trace-1", SpanId = "span-1", Method = "CLI", Path = "/bin/job", Pid = 100, PidStartTicks = 5, Cgroup = withCgroup ? "/tracekit/job" : null, EnqueueNs = (long)At(0) - 2_000_000_000 });
+        job.Add(new ProcessStart { TimestampNs = At(0), Pid = 100, StartTicks = 5, Ppid = 1, Command = "job" });
+        long parentCpuMs = 0, childCpuMs = 0;
+        for (int tick = 1; tick <= 10; tick++)
+        {
+            long ms = tick * 100;
+            parentCpuMs += 50; // half a core all the time
+            if (tick == 3) job.Add(new ProcessStart { TimestampNs = At(ms), Pid = 101, StartTicks = 30, Ppid = 100, Command = "child" });
+            if (tick >= 3) childCpuMs += 100; // one full core from 250 ms on, seen from the third tick
+            job.Add(new ProcessSample { TimestampNs = At(ms), Pid = 100, StartTicks = 5, CpuTimeNs = (ulong)parentCpuMs * 1_000_000, CpuSource = CpuSource.ProcessClock, RssKb = 10_240, Threads = 1 });
+            if (tick >= 3) job.Add(new ProcessSample { TimestampNs = At(ms), Pid = 101, StartTicks = 30, CpuTimeNs = (ulong)childCpuMs * 1_000_000, CpuSource = CpuSource.ProcessClock, RssKb = 5_000, Threads = 1 });
+            if (withCgroup) job.Add(new CgroupSample { TimestampNs = At(ms), Path = "/tracekit/job", Version = 1, CpuUsageNs = (ulong)(parentCpuMs + childCpuMs) * 1_000_000, MemoryBytes = 1 << 20 });
+        }
+        if (withEnd)
+            job.Add(new InvocationEnd { TimestampNs = At(1050), TraceId = "trace-1", SpanId = "span-1", Status = 0, CpuTimeNs = 1_400_000_000, PeakRssKb = 20_000 });
+    }
+
+    private string Out => Path.Combine(_run.RunDirectory, "opendc");
+
+    private List<(int Id, long Duration, double Usage)> Fragments()
+    {
+        using var db = new DuckDBConnection("DataSource=:memory:");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"SELECT id, duration, cpu_usage FROM read_parquet('{Path.Combine(Out, "fragments.parquet")}')";
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(int, long, double)>();
+        while (r.Read()) rows.Add((r.GetInt32(0), r.GetInt64(1), r.GetDouble(2)));
+        return rows;
+    }
+
+    private List<(int Id, long Submission, long Duration, int CpuCount, double Capacity, long Mem, string Name)> Tasks()
+    {
+        using var db = new DuckDBConnection("DataSource=:memory:");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"SELECT id, submission_time, duration, cpu_count, cpu_capacity, mem_capacity, name FROM read_parquet('{Path.Combine(Out, "tasks.parquet")}') ORDER BY id";
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(int, long, long, int, double, long, string)>();
+        while (r.Read()) rows.Add((r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetDouble(4), r.GetInt64(5), r.GetString(6)));
+        return rows;
+    }
+
+    [Fact]
+    public void Opendc_JobWithCgroup_ConservesCpuAndSizesTheTask()
+    {
+        WriteJob(withCgroup: true);
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+
+        var task = Assert.Single(Tasks());
+        var fragments = Fragments();
+        Assert.Equal(1, task.Id);
+        Assert.Equal("trace-1", task.Name);
+        Assert.Equal(EpochMs - 2000, task.Submission); // the enqueue time, 2 s before the start
+        Assert.Equal(1050, task.Duration);
+        Assert.Equal(task.Duration, fragments.Sum(f => f.Duration));
+        Assert.All(fragments, f => Assert.Equal(1, f.Id));
+        // 1.4 CPU-seconds (the end record: the last 50 ms are included) × 2000 MHz.
+        double mhzSeconds = fragments.Sum(f => f.Usage * f.Duration) / 1000;
+        Assert.InRange(mhzSeconds, 1.4 * Mhz * 0.99, 1.4 * Mhz * 1.01);
+        // Busiest interval: 1.5 cores (half + one) → 2 cores.
+        Assert.Equal(2, task.CpuCount);
+        Assert.Equal(2 * Mhz, task.Capacity);
+        Assert.Equal((long)Math.Ceiling(20_000 / 1024.0) * 1000, task.Mem); // peak RSS in MiB × 1000
+        Assert.False(OpendcValidator.Validate(Out, Path.Combine(Out, "topology.json"), strict: true).HasErrors);
+    }
+
+    [Fact]
+    public void Opendc_JobWithoutCgroup_SumsTheProcessTree()
+    {
+        WriteJob(withCgroup: false);
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var fragments = Fragments();
+        // Between 300 and 1000 ms the tree used 1.5 cores in every 100 ms interval: 3000 MHz.
+        long t = 0;
+        foreach (var f in fragments)
+        {
+            if (t >= 300 && t + f.Duration <= 1000) Assert.Equal(1.5 * Mhz, f.Usage, 6);
+            t += f.Duration;
+        }
+        Assert.InRange(fragments.Sum(f => f.Usage * f.Duration) / 1000, 1.4 * Mhz * 0.99, 1.4 * Mhz * 1.01);
+    }
+
+    [Fact]
+    public void Opendc_JobRunningAtCrash_StillWritesTheTaskUpToItsLastSample()
+    {
+        WriteJob(withCgroup: true, withEnd: false);
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var task = Assert.Single(Tasks());
+        Assert.Equal(1000, task.Duration);
+        // The last sample saw 0.5 + 0.8 CPU-seconds.
+        Assert.InRange(Fragments().Sum(f => f.Usage * f.Duration) / 1000, 1.3 * Mhz * 0.99, 1.3 * Mhz * 1.01);
+    }
+
+    [Fact]
+    public void Opendc_IdleStretch_IsWrittenAsZeroUsageNotAsAGap()
+    {
+        using (var ring = _run.Ring("n1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "t", SpanId = "s", Pid = 7, Cgroup = "/cg" });
+            ulong[] cumulativeMs = [100, 200, 200, 200, 200, 300];
+            for (int i = 0; i < cumulativeMs.Length; i++)
+                ring.Add(new CgroupSample { TimestampNs = At((i + 1) * 100), Path = "/cg", Version = 2, CpuUsageNs = cumulativeMs[i] * 1_000_000 });
+            ring.Add(new InvocationEnd { TimestampNs = At(600), TraceId = "t", SpanId = "s", Status = 0, CpuTimeNs = 300_000_000 });
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var fragments = Fragments();
+        Assert.Equal([(1, 200L, Mhz), (1, 300L, 0.0), (1, 100L, Mhz)], fragments.Select(f => (f.Id, f.Duration, Math.Round(f.Usage, 6))).ToList());
+    }
+
+    [Fact]
+    public void Opendc_ProcessesModeWithReusedPid_WritesTwoTasks()
+    {
+        using (var ring = _run.Ring("n1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            ring.Add(new ProcessStart { TimestampNs = At(0), Pid = 50, StartTicks = 10, Ppid = 1, Command = "first" });
+            for (int i = 1; i <= 3; i++) ring.Add(new ProcessSample { TimestampNs = At(i * 100), Pid = 50, StartTicks = 10, CpuTimeNs = (ulong)i * 10_000_000, RssKb = 100 });
+            ring.Add(new ProcessExit { TimestampNs = At(350), Pid = 50, StartTicks = 10 });
+            ring.Add(new ProcessStart { TimestampNs = At(400), Pid = 50, StartTicks = 99, Ppid = 1, Command = "second" });
+            for (int i = 5; i <= 7; i++) ring.Add(new ProcessSample { TimestampNs = At(i * 100), Pid = 50, StartTicks = 99, CpuTimeNs = (ulong)(i - 4) * 20_000_000, RssKb = 2048 });
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out, "--tasks", "processes");
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var tasks = Tasks();
+        Assert.Equal(2, tasks.Count);
+        Assert.Equal(["first", "second"], tasks.Select(t => t.Name).ToList());
+        Assert.Equal(2000, tasks[1].Mem); // 2048 KiB = 2 MiB → 2000
+        foreach (var t in tasks) Assert.Equal(t.Duration, Fragments().Where(f => f.Id == t.Id).Sum(f => f.Duration));
+    }
+
+    [Fact]
+    public void Opendc_ConstantUsage_MergesIntoOneFragment()
+    {
+        using (var ring = _run.Ring("n1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "t", SpanId = "s", Pid = 7, Cgroup = "/cg" });
+            for (int i = 1; i <= 50; i++)
+                ring.Add(new CgroupSample { TimestampNs = At(i * 10), Path = "/cg", Version = 2, CpuUsageNs = (ulong)i * 5_000_000 });
+            ring.Add(new InvocationEnd { TimestampNs = At(500), TraceId = "t", SpanId = "s", Status = 0, CpuTimeNs = 250_000_000 });
+        }
+        var (code, _) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.Equal(0, code);
+        var fragment = Assert.Single(Fragments());
+        Assert.Equal(500, fragment.Duration);
+        Assert.Equal(0.5 * Mhz, fragment.Usage, 6);
+    }
+
+    [Fact]
+    public void Opendc_RunWithoutJobs_ExitsWithEmptyRunAndAHint()
+    {
+        using (var ring = _run.Ring("n1")) ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.Equal(5, code);
+        Assert.Contains("--tasks processes", console.ErrorText);
+    }
+
+    [Fact]
+    public void Opendc_NegativeMergeThreshold_IsAnArgumentError()
+    {
+        WriteJob(withCgroup: true);
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out, "--merge-below-mhz", "-1");
+        Assert.Equal(2, code);
+        Assert.Contains("--merge-below-mhz", console.ErrorText);
+    }
+
+    public void Dispose() => _run.Dispose();
+}
