@@ -74,6 +74,20 @@ internal sealed partial class ProcessSession
         {
             // Interlocked: the discovery thread reads the total for status lines.
             Interlocked.Increment(ref _owner._eventsRead);
+            try
+            {
+                Dispatch(e);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A payload TraceEvent cannot decode must cost one event, never the session or the collector.
+                if (Interlocked.Increment(ref _owner._undecodable) == 1)
+                    _owner._log(new TracerMessage(TracerMessageLevel.Warning, _owner.Pid, $"an event could not be decoded ({e.ProviderName}/{e.EventName}: {ex.GetType().Name}); such events are skipped"));
+            }
+        }
+
+        private void Dispatch(TraceEvent e)
+        {
             long ns = Ns(e);
             switch (e.ProviderName)
             {
@@ -169,10 +183,8 @@ internal sealed partial class ProcessSession
         {
             // TraceEvent lists no payload names for this event and nests the fields: PayloadValue(0) is
             // {"Payload": {Name, Mean, …}}.
-            object? first = e.PayloadValue(0);
-            var payload = first as IDictionary<string, object>;
+            var payload = (e.PayloadNames.Length > 0 ? e.PayloadByName("Payload") : null) as IDictionary<string, object>;
             if (payload is not null && payload.TryGetValue("Payload", out var inner) && inner is IDictionary<string, object> fields) payload = fields;
-            System.IO.File.AppendAllText("/tmp/ecdebug.txt", string.Join(",", e.PayloadNames) + "|" + first?.GetType() + "|" + (payload is null ? "" : string.Join(",", payload.Keys)) + "\n");
             if (MetricPayload.TryReadEventCounter(payload, out var name, out double value, out var unit))
                 WriteMetric(ns, "EventCounters/" + Providers.EventCounters, name, value, unit);
         }

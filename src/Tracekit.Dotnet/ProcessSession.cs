@@ -31,6 +31,7 @@ internal sealed partial class ProcessSession
     private long _invocations;
     private long _metricValues;
     private long _gcEvents;
+    private long _undecodable;
     private volatile bool _usingEventCounters;
 
     private long _sessionStartNs;
