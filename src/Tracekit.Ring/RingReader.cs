@@ -22,6 +22,15 @@ public sealed partial class RingReader : IDisposable
     private readonly List<RingDamage> _damage = [];
     private ReaderSegment _segment;
     private long _position;
+    /// <summary>Where pages were last handed back to the kernel (see <see cref="ReleaseEveryBytes"/>).</summary>
+    private long _releasedAtPosition;
+
+    /// <summary>
+    /// A mapping's pages stay resident as a reader walks a large segment, so a 1 GiB segment would cost 1 GiB of
+    /// RSS. Every this many bytes the reader drops them (MADV_DONTNEED): for a shared file mapping that loses
+    /// nothing, later touches read the page cache again, and memory stays bounded whatever the segment size.
+    /// </summary>
+    private const long ReleaseEveryBytes = 64L << 20;
     private long _end;
     private bool _silentResync;
     private bool _frozen; // overwrite: no writer can change the current segment any more
@@ -157,6 +166,7 @@ public sealed partial class RingReader : IDisposable
                 }
                 _lastRecordFileOffset = L.HeaderSizeInBytes + offset;
                 _position += L.FrameLength(length);
+                if (_position - _releasedAtPosition >= ReleaseEveryBytes || _position < _releasedAtPosition) ReleaseReadPages(segment);
                 _silentResync = false;
                 return RingReadStatus.Record;
             }
@@ -170,6 +180,14 @@ public sealed partial class RingReader : IDisposable
             if (_follow && IsWriterLive()) return RingReadStatus.NotYet; // a producer is still writing this frame
             Resync(segment);
         }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ReleaseReadPages(ReaderSegment segment)
+    {
+        // The payload span just returned points into the mapping; it stays valid, its page is read back on touch.
+        if (_position >= _releasedAtPosition) segment.Map.ReleaseResidentPages();
+        _releasedAtPosition = _position;
     }
 
     public void Dispose()
@@ -221,8 +239,14 @@ public sealed partial class RingReader : IDisposable
                 }
                 if (_position < segment.DataBytes)
                 {
-                    AddDamage(segment, L.HeaderSizeInBytes + _position, segment.DataBytes - _position, RingDamageKind.Corrupt,
-                        $"headPosition (offset {L.HeadPositionOffset}) ends this segment at position {_position:N0}, yet the next segment exists; the rest was not read.");
+                    // All zero: space nobody wrote, e.g. the writer died between opening the next segment and padding
+                    // this one. That is a crash's torn tail, not damage; anything else here is.
+                    bool neverWritten = segment.Data[(int)_position..].IndexOfAnyExcept((byte)0) < 0;
+                    AddDamage(segment, L.HeaderSizeInBytes + _position, segment.DataBytes - _position,
+                        neverWritten ? RingDamageKind.TornTail : RingDamageKind.Corrupt,
+                        neverWritten
+                            ? $"torn tail: the rest of this segment after position {_position:N0} was never written (the writer moved to the next segment and stopped before padding this one)."
+                            : $"headPosition (offset {L.HeadPositionOffset}) ends this segment at position {_position:N0}, yet the next segment exists; the rest was not read.");
                 }
                 MoveTo(nextPath, segment);
                 return null;

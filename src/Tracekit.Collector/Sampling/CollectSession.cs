@@ -115,7 +115,9 @@ public sealed class CollectSession : IDisposable
         while (!_stopRequested)
         {
             long dueNs = schedule.NextDueNs;
-            if (dueNs >= endNs) break;
+            // The tick due exactly at the end is taken: a 2 s collection has samples at 0 and at 2 s, so its
+            // cumulative counters cover the whole 2 s.
+            if (dueNs > endNs) break;
             Native.Libc.SleepUntilMonotonicNs(dueNs);
             if (_stopRequested) break;
             ulong nowNs = ClockAnchors.MonotonicNowNs();
