@@ -7,7 +7,7 @@ root=$(repo_root)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- \
-  --filter '*' --job Dry --artifacts "$out" --exporters json --stopOnFirstError
+  --filter '*' --job Dry --inProcess --artifacts "$out" --exporters json --stopOnFirstError
 # BenchmarkDotNet exits 0 even when a benchmark throws; the JSON report says whether each one ran.
 python3 - "$out" <<'PY'
 import glob, json, sys

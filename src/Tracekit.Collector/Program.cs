@@ -15,6 +15,7 @@ internal static class Program
             StatusCommand.Create(),
             StopCommand.Create(),
             SelfCheckCommand.Create(),
+            LoadCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

@@ -17,7 +17,7 @@ public sealed class DotnetTracer : IDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly DotnetTracerOptions _options;
-    private readonly IDotnetRecordSink _sink;
+    private readonly IRecordSink _sink;
     private readonly Action<TracerMessage> _log;
     private readonly Dictionary<int, ProcessSession> _sessions = new();
     /// <summary>Sessions that ended, kept for <see cref="Targets"/>; a PID listed here is attached again if it reappears.</summary>
@@ -28,7 +28,7 @@ public sealed class DotnetTracer : IDisposable
     private readonly int _selfPid = Environment.ProcessId;
     private Thread? _discovery;
 
-    public DotnetTracer(DotnetTracerOptions options, IDotnetRecordSink sink, Action<TracerMessage>? log = null)
+    public DotnetTracer(DotnetTracerOptions options, IRecordSink sink, Action<TracerMessage>? log = null)
     {
         if (!options.Metrics && !options.GcEvents && !options.Requests)
             throw new ArgumentException("nothing to trace: metrics, GC events and requests are all off", nameof(options));

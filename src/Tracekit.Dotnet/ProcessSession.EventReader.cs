@@ -93,6 +93,7 @@ internal sealed partial class ProcessSession
             {
                 case Providers.DiagnosticSource:
                     if (e.EventName is "Activity/Stop" or "ActivityStop") OnRequest(e.PayloadByName("ActivityName") as string, e, ns);
+                    else if (e.EventName == "Event" && e.PayloadByName("EventName") as string == "Microsoft.AspNetCore.Hosting.BeginRequest") ExperimentBegin(e, ns);
                     else if (e.EventName == "Event") OnRequest(e.PayloadByName("EventName") as string, e, ns);
                     break;
                 case Providers.Metrics:
@@ -110,6 +111,20 @@ internal sealed partial class ProcessSession
                 WriteSelfMetrics(ns);
                 _nextSelfReportNs = ns + _selfReportEveryNs;
             }
+        }
+
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long EventNs, long PayloadTs)> TempBegins = new();
+        private static void ExperimentBegin(TraceEvent e, long ns)
+        {
+            string? span = null, ts = null;
+            if (e.PayloadByName("Arguments") is System.Collections.IEnumerable items)
+                foreach (var item in items)
+                    if (item is IDictionary<string, object> p && p.TryGetValue("Key", out var k))
+                    {
+                        if ((string)k == "SpanId") span = p["Value"] as string;
+                        if ((string)k == "Ts") ts = p["Value"] as string;
+                    }
+            if (span is not null) TempBegins[span] = (ns, long.TryParse(ts, out var t) ? t : -1);
         }
 
         private void OnRequest(string? name, TraceEvent e, long endNs)

@@ -15,7 +15,7 @@ internal sealed partial class ProcessSession
     private const long MeterProbeTimeoutNs = 15_000_000_000;
 
     private readonly DotnetTracerOptions _options;
-    private readonly IDotnetRecordSink _sink;
+    private readonly IRecordSink _sink;
     private readonly Action<TracerMessage> _log;
     private readonly string _clientId = Guid.NewGuid().ToString("N");
     private readonly Thread _thread;
@@ -38,7 +38,7 @@ internal sealed partial class ProcessSession
     private volatile bool _sawMeterEnumeration;
     private volatile bool _switchToEventCounters;
 
-    public ProcessSession(int pid, DotnetTracerOptions options, IDotnetRecordSink sink, Action<TracerMessage> log)
+    public ProcessSession(int pid, DotnetTracerOptions options, IRecordSink sink, Action<TracerMessage> log)
     {
         Pid = pid;
         _options = options;

@@ -60,19 +60,18 @@ public sealed class CpuResolutionTests : IDisposable
     public void ProcessCpu_TwoBusyThreads_ReadsTwoHundredPercentWithin10pp()
     {
         using var burner = Spawned.Start(NativeHelpers.Spin, ["2", "6"]);
+        using var kernel = new KernelCpuRecorder(burner.Pid);
         Thread.Sleep(300);
         using var collector = CollectorRun.Start(_dir.Path, "threads", "--pid", burner.Pid.ToString(CultureInfo.InvariantCulture), "--interval", "100ms", "--duration", "4s");
-        collector.WaitUntilRunning();
-        Assert.True(Proc.TryReadStat(burner.Pid, out var before));
-        long beforeNs = Mono.NowNs();
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.True(Proc.TryReadStat(burner.Pid, out var after));
-        long afterNs = Mono.NowNs();
 
         var samples = collector.ReadRing().SamplesOf(burner.Pid);
         Assert.True(samples.Count >= 20, $"only {samples.Count} samples");
-        double collectorPct = 100.0 * (samples[^1].CpuTimeNs - samples[0].CpuTimeNs) / (samples[^1].TimestampNs - samples[0].TimestampNs);
-        double kernelPct = 100.0 * (after.CpuTicks - before.CpuTicks) * (1e9 / Proc.TicksPerSecond) / (afterNs - beforeNs);
+        long t0 = (long)samples[0].TimestampNs, t1 = (long)samples[^1].TimestampNs;
+        double collectorPct = 100.0 * (samples[^1].CpuTimeNs - samples[0].CpuTimeNs) / (t1 - t0);
+        // The kernel's figure over the very same window: /proc/PID/stat utime+stime of all threads, interpolated.
+        var stat = kernel.StatNs();
+        double kernelPct = 100.0 * (stat.At(t1) - stat.At(t0)) / (t1 - t0);
         var perSecond = new List<double>();
         for (int i = 10; i < samples.Count; i += 10)
             perSecond.Add(100.0 * (samples[i].CpuTimeNs - samples[i - 10].CpuTimeNs) / (samples[i].TimestampNs - samples[i - 10].TimestampNs));

@@ -22,45 +22,26 @@ public sealed class SteadyLoadRun : IDisposable
         WorkerPid = worker;
         Thread.Sleep(500);
 
-        var kernel = new List<(long T, long Ticks, long SchedNs)>();
-        using var stopReading = new ManualResetEventSlim();
-        var reader = new Thread(() =>
-        {
-            while (!stopReading.IsSet)
-            {
-                long t0 = Mono.NowNs();
-                bool ok = Proc.TryReadStat(worker, out var stat) & Proc.TryReadSchedstatNs(worker, out long sched);
-                long t1 = Mono.NowNs();
-                // Bracket each read with the clock; a read that took long (preempted) is too vague to time.
-                if (ok && t1 - t0 < 500_000) kernel.Add(((t0 + t1) / 2, stat.CpuTicks, sched));
-                Thread.Sleep(2);
-            }
-        }) { IsBackground = true, Priority = ThreadPriority.Highest };
-        reader.Start();
-        try
-        {
-            using var collector = CollectorRun.Start(dir.Path, "steady", "--pid", worker.ToString(CultureInfo.InvariantCulture),
-                "--interval", "100ms", "--duration", $"{CollectSeconds}s");
-            collector.WaitUntilRunning();
-            Thread.Sleep(300);
-            using var pidstat = Spawned.Start("pidstat", ["-u", "-h", "-H", "-p", worker.ToString(CultureInfo.InvariantCulture), "1", "6"],
-                environment: new Dictionary<string, string> { ["LC_ALL"] = "C", ["S_TIME_FORMAT"] = "ISO" });
-            Assert.Equal(0, pidstat.WaitForExit(TimeSpan.FromSeconds(30)));
-            Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(60)));
-            PidstatLines = pidstat.StdoutLines;
-            Ring = collector.ReadRing();
-        }
-        finally
-        {
-            stopReading.Set();
-            reader.Join();
-        }
-        Kernel = kernel;
+        using var kernel = new KernelCpuRecorder(worker);
+        using var collector = CollectorRun.Start(dir.Path, "steady", "--pid", worker.ToString(CultureInfo.InvariantCulture),
+            "--interval", "100ms", "--duration", $"{CollectSeconds}s");
+        collector.WaitUntilRunning();
+        Thread.Sleep(300);
+        using var pidstat = Spawned.Start("pidstat", ["-u", "-h", "-H", "-p", worker.ToString(CultureInfo.InvariantCulture), "1", "6"],
+            environment: new Dictionary<string, string> { ["LC_ALL"] = "C", ["S_TIME_FORMAT"] = "ISO" });
+        Assert.Equal(0, pidstat.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(60)));
+        PidstatLines = pidstat.StdoutLines;
+        Ring = collector.ReadRing();
+        StatNs = kernel.StatNs();
+        SchedstatNs = kernel.SchedstatNs();
     }
 
     public string[] ToolsMissing { get; } = [];
     public int WorkerPid { get; }
-    public IReadOnlyList<(long T, long Ticks, long SchedNs)> Kernel { get; } = [];
+    /// <summary>The worker's utime+stime (tick resolution) and schedstat run time, both in ns, read by this process.</summary>
+    public Series? StatNs { get; }
+    public Series? SchedstatNs { get; }
     public IReadOnlyList<(long ArrivalNs, string Line)> PidstatLines { get; } = [];
     public RingContents? Ring { get; }
 
@@ -89,9 +70,8 @@ public sealed class SteadyLoadTests : IClassFixture<SteadyLoadRun>
         Skip.If(_run.ToolsMissing.Length > 0, $"not installed: {string.Join(", ", _run.ToolsMissing)} (tools/test.sh installs them)");
         var samples = _run.Ring!.SamplesOf(_run.WorkerPid);
         Assert.True(samples.Count >= 60, $"only {samples.Count} samples of the worker in {SteadyLoadRun.CollectSeconds} s at 100 ms");
-        var ticks = new Series(_run.Kernel.Select(k => (k.T, (double)k.Ticks)));
-        var sched = new Series(_run.Kernel.Select(k => (k.T, (double)k.SchedNs)));
-        double nsPerTick = 1e9 / Proc.TicksPerSecond;
+        var ticks = _run.StatNs!;
+        var sched = _run.SchedstatNs!;
 
         var errorsTicks = new List<double>();
         var errorsSched = new List<double>();
@@ -106,7 +86,7 @@ public sealed class SteadyLoadTests : IClassFixture<SteadyLoadRun>
             if (!ticks.Covers(t0) || !ticks.Covers(t1)) { i = j; continue; }
             double dt = t1 - t0;
             double collectorPct = 100.0 * (samples[j].CpuTimeNs - samples[i].CpuTimeNs) / dt;
-            double ticksPct = 100.0 * (ticks.At(t1) - ticks.At(t0)) * nsPerTick / dt;
+            double ticksPct = 100.0 * (ticks.At(t1) - ticks.At(t0)) / dt;
             double schedPct = 100.0 * (sched.At(t1) - sched.At(t0)) / dt;
             _output.WriteLine($"window {dt / 1e9:0.000} s: collector {collectorPct:0.00}%  /proc/PID/stat {ticksPct:0.00}%  schedstat {schedPct:0.00}%  (reads {ticks.GapAt(t0) / 1e6:0.0}/{ticks.GapAt(t1) / 1e6:0.0} ms apart)");
             values.Add(collectorPct);
@@ -142,7 +122,7 @@ public sealed class SteadyLoadTests : IClassFixture<SteadyLoadRun>
             .ToList();
         Assert.True(data.Count >= 4, $"pidstat printed {data.Count} usable lines:\n{string.Join('\n', _run.PidstatLines.Select(l => l.Line))}");
 
-        var sched = new Series(_run.Kernel.Select(k => (k.T, (double)k.SchedNs)));
+        var sched = _run.SchedstatNs!;
         var errors = new List<double>();
         var pidstatVsKernel = new List<double>();
         for (int k = 0; k < data.Count; k++)

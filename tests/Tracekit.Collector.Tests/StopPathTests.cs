@@ -61,7 +61,7 @@ public sealed class StopPathTests : IDisposable
         double spanS = (ticks[^1] - ticks[0]) / 1e9;
         var last = ring.Of<SelfReport>().Last();
         _output.WriteLine($"tick span {spanS:0.000} s, {last.Ticks} ticks, {last.MissedTicks} missed, wall {sw.Elapsed.TotalSeconds:0.00} s");
-        Assert.InRange(spanS, 1.95, 2.5);
+        Assert.InRange(spanS, 1.8, 2.5); // the first tick may be late (JIT warm-up of a framework-dependent build)
         // A fixed schedule from 0 to 2 s at 100 ms has 21 slots: each one is either taken or counted as missed.
         Assert.InRange(last.Ticks + last.MissedTicks, 21UL, 22UL);
         Assert.Equal((int)last.Ticks, ticks.Count);

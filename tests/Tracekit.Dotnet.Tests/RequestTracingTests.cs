@@ -1,4 +1,4 @@
-using Tracekit.Dotnet.Load;
+using Tracekit.Load;
 using Tracekit.Dotnet.Tests.Support;
 using Tracekit.Format;
 

@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Tracekit.Collector.Recording;
-using Tracekit.Dotnet;
-using Tracekit.Dotnet.Load;
+using Tracekit.Load;
 using Tracekit.Ring;
 
 namespace Tracekit.Collector.Cli;
 
 /// <summary>
-/// `tracekit load`: an open-loop load generator at a constant rate (Tracekit.Dotnet.Load.LoadGenerator). With
+/// `tracekit load`: an open-loop load generator at a constant rate (Tracekit.Load.LoadGenerator). With
 /// --run-id it writes one client-side invocation per request into &lt;out&gt;/&lt;run&gt;/&lt;node&gt;/streams/load-&lt;pid&gt;/.
 /// </summary>
 internal static class LoadCommand

@@ -14,6 +14,7 @@ public static class ConvertCli
             CctfCommand.Create(console),
             OpendcCommand.Create(console),
             ValidateOpendcCommand.Create(console),
+            ImportCommand.Create(console),
         };
 
     public static int Run(string[] args, IConsoleOutput console)

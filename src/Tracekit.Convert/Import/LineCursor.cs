@@ -18,6 +18,15 @@ internal ref struct LineCursor(ReadOnlySpan<byte> line)
 
     public readonly bool AtEnd => _position >= _line.Length;
 
+    /// <summary>0-based offset of the next byte to read; set to go back to the start of a field.</summary>
+    public int Position
+    {
+        readonly get => _position;
+        set => _position = Math.Clamp(value, 0, _line.Length);
+    }
+
+    public readonly ReadOnlySpan<byte> Line => _line;
+
     /// <summary>False, recording the current column and what was expected there.</summary>
     public bool Fail(string expected)
     {

@@ -29,23 +29,21 @@ internal static class NginxLineParser
             || !Status(ref cursor, out int status) || !cursor.Space("$request_length")
             || !cursor.Integer("$request_length", out long bytesIn) || !cursor.Space("$bytes_sent")
             || !cursor.Integer("$bytes_sent", out long bytesOut) || !cursor.Space("$pid")
-            || !cursor.Integer("$pid", out long pid) || !cursor.Space("$request_id"))
+            || !Pid(ref cursor, out int pid) || !cursor.Space("$request_id"))
         {
             return false;
         }
 
-        if (pid is 0 or > int.MaxValue)
-        {
-            return cursor.Fail("$pid (a process id)");
-        }
-
         if (durationMs > endMs)
         {
+            cursor.Position = 0;
             return cursor.Fail("$request_time not longer than the time since 1970 ($msec)");
         }
 
+        int idStart = cursor.Position;
         if (!cursor.Token("$request_id", out var requestId) || !TraceContext.TryLowerHex(requestId, 32, out string? id) && !IsDash(requestId))
         {
+            cursor.Position = idStart;
             return cursor.Fail("$request_id (32 hex digits)");
         }
 
@@ -61,7 +59,7 @@ internal static class NginxLineParser
         request.Status = status;
         request.BytesIn = bytesIn;
         request.BytesOut = bytesOut;
-        request.Pid = (int)pid;
+        request.Pid = pid;
         request.RequestId = id;
         request.Method = LineCursor.Text(method, NginxRequest.MaxMethodChars, out bool methodCut);
         request.Path = PathOf(LineCursor.Text(uri, NginxRequest.MaxPathChars, out bool pathCut));
@@ -73,15 +71,28 @@ internal static class NginxLineParser
     // $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
     private static bool ParseCombined(ref LineCursor cursor, ref NginxRequest request)
     {
-        // $remote_user is free text (HTTP basic auth may hold spaces): the time's " [" ends it.
-        if (!cursor.Token("$remote_addr", out _) || !cursor.Literal(" - "u8, "\" - \" after $remote_addr")
-            || !cursor.SkipTo(" ["u8, "\" [\" before $time_local", out _) || !cursor.Literal(" ["u8, "\" [\"")
-            || !cursor.Peek(NginxTime.LocalTimeLength, "$time_local (dd/Mon/yyyy:HH:mm:ss +hhmm)", out var time))
+        if (!cursor.Token("$remote_addr", out _) || !cursor.Literal(" - "u8, "\" - \" after $remote_addr"))
         {
             return false;
         }
 
-        if (!NginxTime.TryParseLocal(time, out long endMs, out string? timeError))
+        // $remote_user is free text (HTTP basic auth may hold spaces and brackets), but nginx escapes '"' in it, so
+        // the first `] "` of the line is the end of $time_local, and the time is the 26 bytes before it.
+        int userStart = cursor.Position;
+        if (!cursor.SkipTo("] \""u8, "\"] \\\"\" after $time_local", out _))
+        {
+            return false;
+        }
+
+        int timeStart = cursor.Position - NginxTime.LocalTimeLength;
+        if (timeStart - 2 < userStart || !cursor.Line[(timeStart - 2)..timeStart].SequenceEqual(" ["u8))
+        {
+            cursor.Position = userStart;
+            return cursor.Fail("\"$remote_user [$time_local]\" with $time_local as dd/Mon/yyyy:HH:mm:ss +hhmm");
+        }
+
+        cursor.Position = timeStart;
+        if (!NginxTime.TryParseLocal(cursor.Line.Slice(timeStart, NginxTime.LocalTimeLength), out long endMs, out string? timeError))
         {
             return cursor.Fail(timeError!);
         }
@@ -120,6 +131,25 @@ internal static class NginxLineParser
         request.Method = LineCursor.Text(line[..space], NginxRequest.MaxMethodChars, out bool methodCut);
         request.Path = PathOf(LineCursor.Text(uri, NginxRequest.MaxPathChars, out bool pathCut));
         request.Truncated = methodCut || pathCut;
+    }
+
+    private static bool Pid(ref LineCursor cursor, out int pid)
+    {
+        int start = cursor.Position;
+        pid = 0;
+        if (!cursor.Integer("$pid", out long value))
+        {
+            return false;
+        }
+
+        if (value is 0 or > int.MaxValue)
+        {
+            cursor.Position = start;
+            return cursor.Fail("$pid (a process id)");
+        }
+
+        pid = (int)value;
+        return true;
     }
 
     private static bool Status(ref LineCursor cursor, out int status)

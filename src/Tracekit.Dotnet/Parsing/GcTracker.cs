@@ -29,7 +29,7 @@ internal sealed class GcTracker
 
     public void OnSuspendBegin(long timestampNs) => _suspendBeginNs = timestampNs;
 
-    public void OnStart(long timestampNs, uint number, int generation, string reason, string type, int pid, IDotnetRecordSink sink)
+    public void OnStart(long timestampNs, uint number, int generation, string reason, string type, int pid, IRecordSink sink)
     {
         // A GC whose stop never came (events lost) must not make the list grow without bound.
         if (_open.Count >= MaxOpen) _open.RemoveAt(0);
@@ -44,7 +44,7 @@ internal sealed class GcTracker
         });
     }
 
-    public void OnEnd(long timestampNs, uint number, int pid, IDotnetRecordSink sink)
+    public void OnEnd(long timestampNs, uint number, int pid, IRecordSink sink)
     {
         var gc = Find(number);
         if (gc is null) return;
@@ -53,7 +53,7 @@ internal sealed class GcTracker
         if (_suspendBeginNs < 0) Flush(timestampNs, pid, sink);
     }
 
-    public void OnRestartEnd(long timestampNs, int pid, IDotnetRecordSink sink)
+    public void OnRestartEnd(long timestampNs, int pid, IRecordSink sink)
     {
         if (_suspendBeginNs >= 0)
         {
@@ -68,7 +68,7 @@ internal sealed class GcTracker
         Flush(timestampNs, pid, sink);
     }
 
-    private void Flush(long timestampNs, int pid, IDotnetRecordSink sink)
+    private void Flush(long timestampNs, int pid, IRecordSink sink)
     {
         for (int i = 0; i < _open.Count; i++)
         {

@@ -38,6 +38,7 @@ internal static class Providers
     /// </summary>
     public const string RequestSpecs =
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.HttpRequestIn\n" +
+        "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.BeginRequest:-SpanId=*Activity.SpanId;Ts=timestamp\n" +
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.EndRequest:-" + ServerFields + "\n" +
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.UnhandledException:-" + ServerFields + "\n" +
         "[AS]System.Net.Http/Stop:-TraceId;SpanId;ParentSpanId;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate";

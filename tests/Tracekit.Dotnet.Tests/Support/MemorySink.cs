@@ -5,7 +5,7 @@ using Tracekit.Format;
 namespace Tracekit.Dotnet.Tests.Support;
 
 /// <summary>Keeps every record in memory; thread-safe like the real sink must be.</summary>
-internal sealed class MemorySink : IDotnetRecordSink
+internal sealed class MemorySink : IRecordSink
 {
     public ConcurrentQueue<DotnetMetric> Metrics { get; } = new();
     public ConcurrentQueue<DotnetEvent> Events { get; } = new();

@@ -1,9 +1,9 @@
 using Tracekit.Native;
 
-namespace Tracekit.Dotnet;
+namespace Tracekit.Load;
 
 /// <summary>CLOCK_MONOTONIC in ns: the clock of every record (docs/ring-format.md, section 4).</summary>
-internal static class Monotonic
+public static class Monotonic
 {
     public static long NowNs() => Libc.ClockGetTimeNs(ClockId.Monotonic);
 }

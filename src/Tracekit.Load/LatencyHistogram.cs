@@ -1,4 +1,4 @@
-namespace Tracekit.Dotnet.Load;
+namespace Tracekit.Load;
 
 /// <summary>
 /// A log-linear latency histogram in the manner of HdrHistogram: exact microseconds below 256 µs, then 128

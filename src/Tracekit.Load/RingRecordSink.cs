@@ -3,13 +3,13 @@ using System.Runtime.CompilerServices;
 using Tracekit.Format;
 using Tracekit.Ring;
 
-namespace Tracekit.Dotnet;
+namespace Tracekit.Load;
 
 /// <summary>
 /// Encodes records and appends them to a ring from any thread. The encode buffer lives on the calling thread's
 /// stack, so there is no shared state to lock and nothing is allocated; the ring itself is multi-producer.
 /// </summary>
-public sealed class RingRecordSink : IDotnetRecordSink
+public sealed class RingRecordSink : IRecordSink
 {
     /// <summary>Holds any record whose strings total 1300 chars (a long URL path plus ids); larger ones rent.</summary>
     private const int StackBufferSizeInBytes = 4096;

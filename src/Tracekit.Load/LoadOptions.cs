@@ -1,4 +1,4 @@
-namespace Tracekit.Dotnet.Load;
+namespace Tracekit.Load;
 
 /// <summary>What `tracekit load` sends: a constant rate, open loop, to the given URLs only.</summary>
 public sealed record LoadOptions

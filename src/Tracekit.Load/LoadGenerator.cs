@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using Tracekit.Format;
 
-namespace Tracekit.Dotnet.Load;
+namespace Tracekit.Load;
 
 /// <summary>
 /// An open-loop load generator: request i is due at start + i / rate whatever happened to earlier requests, and
@@ -19,7 +19,7 @@ public sealed class LoadGenerator : IDisposable
     private const long SpinThresholdNs = 1_500_000;
 
     private readonly LoadOptions _options;
-    private readonly IDotnetRecordSink? _sink;
+    private readonly IRecordSink? _sink;
     private readonly HttpClient _client;
     private readonly LatencyHistogram _latency = new();
     private readonly ConcurrentDictionary<int, long> _statuses = new();
@@ -33,7 +33,7 @@ public sealed class LoadGenerator : IDisposable
     private long _recordsWritten;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public LoadGenerator(LoadOptions options, IDotnetRecordSink? sink = null)
+    public LoadGenerator(LoadOptions options, IRecordSink? sink = null)
     {
         options.Validate();
         _options = options;

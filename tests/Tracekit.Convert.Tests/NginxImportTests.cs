@@ -1,0 +1,371 @@
+using System.Text;
+using System.Text.Json;
+using Tracekit.Convert.Cctf;
+using Tracekit.Convert.Cli;
+using Tracekit.Convert.Tests.Support;
+using Tracekit.Format;
+using static Tracekit.Convert.Tests.NginxTestLogs;
+using static Tracekit.Convert.Tests.Support.Jsonl;
+
+namespace Tracekit.Convert.Tests;
+
+public sealed class NginxImportTests : IDisposable
+{
+    private const long T0 = 1_704_067_200_000; // 2024-01-01T00:00:00Z
+    private readonly TestRun _run = new();
+
+    public void Dispose() => _run.Dispose();
+
+    [Fact]
+    public void Import_TracekitLog_EveryRequestBecomesAJoinedInvocation()
+    {
+        string log = Write(_run.Root, "access.log",
+        [
+            Tracekit(T0 + 1_250, 1_125, 1, traceparent: Traceparent),
+            Tracekit(T0 + 2_000, 0, 2, status: 404, path: "/missing?x=1"),
+        ]);
+
+        var (code, console) = Import(log, "web", "tracekit");
+        var rows = Convert();
+
+        Assert.Equal(0, code);
+        Assert.Equal("", console.ErrorText);
+        Assert.Contains("Imported 2 requests", console.OutText);
+        Assert.Equal(2, rows.Count);
+        var first = rows[0];
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", Str(first, "trace_id"));
+        Assert.Equal("00f067aa0ba902b7", Str(first, "parent_id"));
+        Assert.Equal(RequestId(1)[16..], Str(first, "span_id"));
+        Assert.Equal(T0 + 125, Long(first, "ts_start"));
+        Assert.Equal(T0 + 1_250, Long(first, "ts_end"));
+        Assert.Equal(1_125, Long(first, "service_time_ms"));
+        Assert.Equal(1_125, Long(first, "rt_ms"));
+        Assert.True(IsNull(first, "ts_enqueue"));
+        Assert.Equal("web", Str(first, "node"));
+        Assert.Equal("GET", Str(first, "method"));
+        Assert.Equal("/", Str(first, "path"));
+        Assert.Equal(101, Long(first, "bytes_in"));
+        Assert.Equal(201, Long(first, "bytes_out"));
+        Assert.Equal(200, Long(first, "status"));
+        Assert.Equal(4242, Long(first, "pid"));
+        var second = rows[1];
+        Assert.Equal(RequestId(2), Str(second, "trace_id")); // no traceparent: nginx's $request_id is the trace
+        Assert.True(IsNull(second, "parent_id"));
+        Assert.Equal("/missing", Str(second, "path"));
+        Assert.Equal(404, Long(second, "status"));
+        Assert.Equal(0, Long(second, "service_time_ms"));
+    }
+
+    [Fact]
+    public void Import_CombinedLog_StartEqualsEndAtSecondResolution()
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:01:00:05 +0100", "POST /api?q=1 HTTP/1.1", 201, 17)]);
+
+        var (code, _) = Import(log, "web");
+        var row = Assert.Single(Convert());
+
+        Assert.Equal(0, code);
+        Assert.Equal(T0 + 5_000, Long(row, "ts_end"));
+        Assert.Equal(T0 + 5_000, Long(row, "ts_start"));
+        Assert.Equal(0, Long(row, "service_time_ms"));
+        Assert.Equal("POST", Str(row, "method"));
+        Assert.Equal("/api", Str(row, "path"));
+        Assert.Equal(201, Long(row, "status"));
+        Assert.Equal(17, Long(row, "bytes_out"));
+        Assert.True(IsNull(row, "bytes_in"));
+        Assert.True(IsNull(row, "pid"));
+        Assert.Matches("^[0-9a-f]{32}$", Str(row, "trace_id"));
+        Assert.Matches("^[0-9a-f]{16}$", Str(row, "span_id"));
+    }
+
+    [Fact]
+    public void Import_TimesAcrossMidnightInSeveralZones_CorrectEpochMs()
+    {
+        string log = Write(_run.Root, "access.log",
+        [
+            Combined("31/Dec/2023:23:59:59 +0000"),
+            Combined("01/Jan/2024:00:00:00 +0000"),
+            Combined("01/Jan/2024:00:59:59 +0100"), // 23:59:59Z the day before, in the same file
+            Combined("31/Dec/2023:19:00:01 -0500"),
+            Combined("01/Jan/2024:05:30:02 +0530"),
+        ]);
+
+        Import(log, "web");
+        var ends = Convert().Select(r => Long(r, "ts_end")).ToArray();
+
+        Assert.Equal([T0 - 1_000, T0, T0 - 1_000, T0 + 1_000, T0 + 2_000], ends);
+    }
+
+    [Fact]
+    public void Import_GzipWithoutGzName_DetectedByMagicAndSameRowsAsPlain()
+    {
+        string[] lines = [Tracekit(T0 + 10, 5, 1), Tracekit(T0 + 20, 5, 2), Tracekit(T0 + 30, 5, 3)];
+        string plain = Write(_run.Root, "plain.log", lines);
+        string gzip = WriteGzip(_run.Root, "rotated.log", lines);
+
+        var (plainCode, _) = Import(plain, "a", "tracekit");
+        var (gzipCode, console) = Import(gzip, "b", "tracekit");
+        var rows = Convert();
+
+        Assert.Equal(0, plainCode);
+        Assert.Equal(0, gzipCode);
+        Assert.Contains("gzip", console.OutText);
+        Assert.Equal(6, rows.Count);
+        string Comparable(JsonElement r) => $"{Str(r, "trace_id")} {Str(r, "span_id")} {Long(r, "ts_start")} {Long(r, "ts_end")} {Long(r, "bytes_in")}";
+        Assert.Equal(
+            rows.Where(r => Str(r, "node") == "a").Select(Comparable),
+            rows.Where(r => Str(r, "node") == "b").Select(Comparable));
+    }
+
+    [Fact]
+    public void Import_MalformedAndTruncatedLines_ReportedWithLineNumbersRestImported()
+    {
+        string log = Write(_run.Root, "access.log",
+        [
+            Tracekit(T0 + 10, 1, 1),
+            "garbage that is not a log line",
+            Tracekit(T0 + 20, 1, 2),
+            "",
+            Tracekit(T0 + 30, 1, 3)[..40], // cut in the middle, then nginx went on writing
+            Tracekit(T0 + 40, 1, 4),
+            Tracekit(T0 + 50, 1, 5)[..60], // the last line, cut: no newline at the end of the file
+        ], finalNewline: false);
+
+        var (code, console) = Import(log, "web", "tracekit");
+
+        Assert.Equal(0, code);
+        Assert.Contains("Imported 3 requests", console.OutText);
+        Assert.Contains("warning: malformed line 2: column 1: expected $msec", console.ErrorText);
+        Assert.Contains("warning: malformed line 4: empty line", console.ErrorText);
+        Assert.Contains("warning: malformed line 5: column ", console.ErrorText);
+        Assert.Contains("warning: malformed line 7: column ", console.ErrorText);
+        Assert.Contains("no newline at the end of the file", console.ErrorText);
+        Assert.Contains("4 malformed line(s) of 7 were skipped", console.ErrorText);
+        Assert.Equal([T0 + 10, T0 + 20, T0 + 40], Convert().Select(r => Long(r, "ts_end")));
+    }
+
+    [Fact]
+    public void Import_CompleteLastLineWithoutNewline_ImportedWithWarning()
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000"), Combined("01/Jan/2024:00:00:01 +0000")], finalNewline: false);
+
+        var (code, console) = Import(log, "web");
+
+        Assert.Equal(0, code);
+        Assert.Contains("line 2, the last, has no newline", console.ErrorText);
+        Assert.Equal(2, Convert().Count);
+    }
+
+    [Fact]
+    public void Import_ManyMalformedLines_FirstTwentyListedAllCounted()
+    {
+        var lines = Enumerable.Range(0, 30).Select(i => $"junk {i}").Append(Combined("01/Jan/2024:00:00:00 +0000"));
+        string log = Write(_run.Root, "access.log", lines);
+
+        var (code, console) = Import(log, "web");
+
+        Assert.Equal(0, code);
+        Assert.Contains("malformed line 20:", console.ErrorText);
+        Assert.DoesNotContain("malformed line 21:", console.ErrorText);
+        Assert.Contains("30 malformed line(s) of 31 were skipped (10 not listed)", console.ErrorText);
+    }
+
+    [Fact]
+    public void Import_OnlyGarbageInWrongFormat_FailsWithHintAndLeavesNothing()
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000"), Combined("01/Jan/2024:00:00:01 +0000")]);
+
+        var (code, console) = Import(log, "web", "tracekit");
+
+        Assert.Equal((int)ReturnCode.ArgumentError, code);
+        Assert.Contains("none of the 2 lines", console.ErrorText);
+        Assert.Contains("line 1: column 1: expected $msec", console.ErrorText);
+        Assert.Contains("try --format combined", console.ErrorText);
+        Assert.DoesNotContain("   at ", console.ErrorText);
+        Assert.False(Directory.Exists(Path.Combine(_run.RunDirectory, "web")), "the node folder this import created was left behind");
+    }
+
+    [Fact]
+    public void Import_EmptyFile_FailsPlainly()
+    {
+        string log = Write(_run.Root, "access.log", [], finalNewline: false);
+
+        var (code, console) = Import(log, "web");
+
+        Assert.Equal((int)ReturnCode.ArgumentError, code);
+        Assert.Contains("holds no lines", console.ErrorText);
+    }
+
+    [Fact]
+    public void Import_SameLogTwice_SecondRefused()
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+
+        var (first, _) = Import(log, "web");
+        var (second, console) = Import(log, "web");
+
+        Assert.Equal(0, first);
+        Assert.Equal((int)ReturnCode.ArgumentError, second);
+        Assert.Contains("already imported", console.ErrorText);
+        Assert.Single(Convert());
+    }
+
+    [Fact]
+    public void Import_CombinedIds_DeterministicAndDistinctPerLine()
+    {
+        string log = Write(_run.Root, "access.log", Enumerable.Range(0, 50).Select(i => Combined("01/Jan/2024:00:00:00 +0000")));
+        using var other = new TestRun();
+
+        Import(log, "web");
+        CapturingConsole.Run("import", "nginx", "--log", log, "--run-dir", other.RunDirectory, "--node-id", "web");
+        CapturingConsole.Run("cctf", "--run-dir", other.RunDirectory);
+        var rows = Convert();
+        var again = Read(Path.Combine(other.OutputDirectory, CctfFiles.Invocations));
+
+        Assert.Equal(50, rows.Select(r => Str(r, "span_id")).Distinct().Count());
+        Assert.Equal(50, rows.Select(r => Str(r, "trace_id")).Distinct().Count());
+        Assert.Equal(rows.Select(r => Str(r, "span_id")), again.Select(r => Str(r, "span_id")));
+    }
+
+    [Fact]
+    public void Import_NodeWithCollectorRing_KeepsItsNodeInfoAndStage()
+    {
+        using (var ring = _run.Ring("web", stage: "edge"))
+        {
+            ring.Add(Clock.Anchor(1_000_000_000, T0));
+            ring.Add(new NodeInfo { TimestampNs = 1_000_000_000, Hostname = "h", CpuModel = "cpu", CoreCount = 4, MaxMhz = 2000, MemTotalKb = 1024 * 1024, ClockTicksPerSecond = 100, PageSizeInBytes = 4096, Kernel = "6" });
+        }
+
+        string log = Write(_run.Root, "access.log", [Tracekit(T0 + 500, 100, 1)]);
+
+        var (code, console) = Import(log, "web", "tracekit");
+        var row = Assert.Single(Convert());
+        var node = Assert.Single(ReadArray(Path.Combine(_run.OutputDirectory, CctfFiles.Nodes)));
+
+        Assert.Equal(0, code);
+        Assert.Contains("stage 'edge'", console.OutText);
+        Assert.Equal("edge", Str(row, "stage"));
+        Assert.Equal(T0 + 400, Long(row, "ts_start"));
+        Assert.Equal(4, Long(node, "cpu_cores"));
+    }
+
+    [Fact]
+    public void Import_NodeWithoutCollectorRing_ConvertsWithUnknownNodeFacts()
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+
+        var (code, _) = Import(log, "fresh-node", stage: "cloud");
+        var (cctfCode, cctf) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
+        var node = Assert.Single(ReadArray(Path.Combine(_run.OutputDirectory, CctfFiles.Nodes)));
+        var row = Assert.Single(Read(Path.Combine(_run.OutputDirectory, CctfFiles.Invocations)));
+
+        Assert.Equal(0, code);
+        Assert.Equal(0, cctfCode);
+        Assert.Equal("", cctf.ErrorText);
+        Assert.Equal("fresh-node", Str(node, "node_id"));
+        Assert.True(IsNull(node, "cpu_cores"));
+        Assert.Equal("cloud", Str(row, "stage"));
+        var anchor = Read(Path.Combine(_run.OutputDirectory, CctfFiles.ClockAnchors)).Single(r => Str(r, "source") == "record");
+        Assert.Equal(T0, Long(anchor, "ts_ms"));
+        Assert.Equal(-1, Long(anchor, "sync_state"));
+    }
+
+    [Fact]
+    public void Import_StreamFolderAndSegment_PrivateModes()
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+
+        Import(log, "web");
+        string stream = Assert.Single(Directory.GetDirectories(Path.Combine(_run.RunDirectory, "web", "streams")));
+        string segment = Assert.Single(Directory.GetFiles(stream));
+
+        Assert.StartsWith("nginx-access.log-", Path.GetFileName(stream));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(stream));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(segment));
+        Assert.Equal(["streams"], Directory.GetFileSystemEntries(Path.Combine(_run.RunDirectory, "web")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Import_CutGzip_ImportsWhatCouldBeReadAndWarns()
+    {
+        var lines = Enumerable.Range(0, 20_000).Select(i => Tracekit(T0 + i, 1, i)).ToArray();
+        string whole = WriteGzip(_run.Root, "whole.log.gz", lines);
+        byte[] bytes = File.ReadAllBytes(whole);
+        string cut = Path.Combine(_run.Root, "cut.log.gz");
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+
+        var (code, console) = Import(cut, "web", "tracekit");
+        int imported = Convert().Count;
+
+        Assert.Equal(0, code);
+        Assert.InRange(imported, 1, lines.Length - 1);
+        Assert.Contains("no newline at the end of the file", console.ErrorText);
+    }
+
+    [Fact]
+    public void Import_LongPathAndLongLine_PathCutLineSkipped()
+    {
+        string log = Write(_run.Root, "access.log",
+        [
+            Tracekit(T0, 1, 1, path: "/" + new string('p', 10_000)),
+            Tracekit(T0, 1, 2, path: "/" + new string('q', 300_000)),
+        ]);
+
+        var (code, console) = Import(log, "web", "tracekit");
+        var row = Assert.Single(Convert());
+
+        Assert.Equal(0, code);
+        Assert.Equal(4096, Str(row, "path")!.Length);
+        Assert.Contains("malformed line 2: longer than 262,144 bytes", console.ErrorText);
+        Assert.Contains("1 request(s) had a method or path longer than the limit", console.ErrorText);
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData(".hidden")]
+    [InlineData("")]
+    public void Import_BadNodeId_ArgumentError(string nodeId)
+    {
+        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+
+        var (code, console) = Import(log, nodeId);
+
+        Assert.Equal((int)ReturnCode.ArgumentError, code);
+        Assert.Contains("--node-id", console.ErrorText);
+    }
+
+    [Fact]
+    public void Import_MissingLogOrUnknownFormat_ArgumentError()
+    {
+        var (missing, missingConsole) = Import(Path.Combine(_run.Root, "nope.log"), "web");
+        var (format, formatConsole) = Import(Write(_run.Root, "a.log", ["x"]), "web", "json");
+
+        Assert.Equal((int)ReturnCode.ArgumentError, missing);
+        Assert.Contains("does not exist", missingConsole.ErrorText);
+        Assert.Equal((int)ReturnCode.ArgumentError, format);
+        Assert.Contains("json", formatConsole.ErrorText);
+    }
+
+    private (int Code, CapturingConsole Console) Import(string log, string node, string? format = null, string? stage = null)
+    {
+        var args = new List<string> { "import", "nginx", "--log", log, "--run-dir", _run.RunDirectory, "--node-id", node };
+        if (format is not null)
+        {
+            args.AddRange(["--format", format]);
+        }
+
+        if (stage is not null)
+        {
+            args.AddRange(["--stage", stage]);
+        }
+
+        return CapturingConsole.Run([.. args]);
+    }
+
+    private List<JsonElement> Convert()
+    {
+        var (code, console) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
+        Assert.True(code == 0, console.ErrorText);
+        return Read(Path.Combine(_run.OutputDirectory, CctfFiles.Invocations));
+    }
+}
