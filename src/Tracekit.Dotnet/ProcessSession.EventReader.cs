@@ -93,7 +93,6 @@ internal sealed partial class ProcessSession
             {
                 case Providers.DiagnosticSource:
                     if (e.EventName is "Activity/Stop" or "ActivityStop") OnRequest(e.PayloadByName("ActivityName") as string, e, ns);
-                    else if (e.EventName == "Event" && e.PayloadByName("EventName") as string == "Microsoft.AspNetCore.Hosting.BeginRequest") ExperimentBegin(e, ns);
                     else if (e.EventName == "Event") OnRequest(e.PayloadByName("EventName") as string, e, ns);
                     break;
                 case Providers.Metrics:
@@ -113,25 +112,12 @@ internal sealed partial class ProcessSession
             }
         }
 
-        public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long EventNs, long PayloadTs)> TempBegins = new();
-        private static void ExperimentBegin(TraceEvent e, long ns)
-        {
-            string? span = null, ts = null;
-            if (e.PayloadByName("Arguments") is System.Collections.IEnumerable items)
-                foreach (var item in items)
-                    if (item is IDictionary<string, object> p && p.TryGetValue("Key", out var k))
-                    {
-                        if ((string)k == "SpanId") span = p["Value"] as string;
-                        if ((string)k == "Ts") ts = p["Value"] as string;
-                    }
-            if (span is not null) TempBegins[span] = (ns, long.TryParse(ts, out var t) ? t : -1);
-        }
-
         private void OnRequest(string? name, TraceEvent e, long endNs)
         {
             if (!ActivityStop.TryParse(name, e.PayloadByName("Arguments"), out var stop, out _))
                 return;
             var pid = _owner.Pid;
+            endNs = stop.EndNs(endNs);
             // A server span knows its start on the wall clock only (Activity.StartTimeUtc): it is moved onto the
             // monotonic clock with this host's current offset between the two.
             long startNs = stop.Kind == SpanKind.Server

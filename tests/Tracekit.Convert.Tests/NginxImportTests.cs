@@ -21,8 +21,8 @@ public sealed class NginxImportTests : IDisposable
     {
         string log = Write(_run.Root, "access.log",
         [
-            Tracekit(T0 + 1_250, 1_125, 1, traceparent: Traceparent),
-            Tracekit(T0 + 2_000, 0, 2, status: 404, path: "/missing?x=1"),
+            TkLine(T0 + 1_250, 1_125, 1, traceparent: Traceparent),
+            TkLine(T0 + 2_000, 0, 2, status: 404, path: "/missing?x=1"),
         ]);
 
         var (code, console) = Import(log, "web", "tracekit");
@@ -59,7 +59,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_CombinedLog_StartEqualsEndAtSecondResolution()
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:01:00:05 +0100", "POST /api?q=1 HTTP/1.1", 201, 17)]);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:01:00:05 +0100", "POST /api?q=1 HTTP/1.1", 201, 17)]);
 
         var (code, _) = Import(log, "web");
         var row = Assert.Single(Convert());
@@ -83,11 +83,11 @@ public sealed class NginxImportTests : IDisposable
     {
         string log = Write(_run.Root, "access.log",
         [
-            Combined("31/Dec/2023:23:59:59 +0000"),
-            Combined("01/Jan/2024:00:00:00 +0000"),
-            Combined("01/Jan/2024:00:59:59 +0100"), // 23:59:59Z the day before, in the same file
-            Combined("31/Dec/2023:19:00:01 -0500"),
-            Combined("01/Jan/2024:05:30:02 +0530"),
+            CombinedLine("31/Dec/2023:23:59:59 +0000"),
+            CombinedLine("01/Jan/2024:00:00:00 +0000"),
+            CombinedLine("01/Jan/2024:00:59:59 +0100"), // 23:59:59Z the day before, in the same file
+            CombinedLine("31/Dec/2023:19:00:01 -0500"),
+            CombinedLine("01/Jan/2024:05:30:02 +0530"),
         ]);
 
         Import(log, "web");
@@ -99,7 +99,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_GzipWithoutGzName_DetectedByMagicAndSameRowsAsPlain()
     {
-        string[] lines = [Tracekit(T0 + 10, 5, 1), Tracekit(T0 + 20, 5, 2), Tracekit(T0 + 30, 5, 3)];
+        string[] lines = [TkLine(T0 + 10, 5, 1), TkLine(T0 + 20, 5, 2), TkLine(T0 + 30, 5, 3)];
         string plain = Write(_run.Root, "plain.log", lines);
         string gzip = WriteGzip(_run.Root, "rotated.log", lines);
 
@@ -122,13 +122,13 @@ public sealed class NginxImportTests : IDisposable
     {
         string log = Write(_run.Root, "access.log",
         [
-            Tracekit(T0 + 10, 1, 1),
+            TkLine(T0 + 10, 1, 1),
             "garbage that is not a log line",
-            Tracekit(T0 + 20, 1, 2),
+            TkLine(T0 + 20, 1, 2),
             "",
-            Tracekit(T0 + 30, 1, 3)[..40], // cut in the middle, then nginx went on writing
-            Tracekit(T0 + 40, 1, 4),
-            Tracekit(T0 + 50, 1, 5)[..60], // the last line, cut: no newline at the end of the file
+            TkLine(T0 + 30, 1, 3)[..40], // cut in the middle, then nginx went on writing
+            TkLine(T0 + 40, 1, 4),
+            TkLine(T0 + 50, 1, 5)[..60], // the last line, cut: no newline at the end of the file
         ], finalNewline: false);
 
         var (code, console) = Import(log, "web", "tracekit");
@@ -147,7 +147,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_CompleteLastLineWithoutNewline_ImportedWithWarning()
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000"), Combined("01/Jan/2024:00:00:01 +0000")], finalNewline: false);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000"), CombinedLine("01/Jan/2024:00:00:01 +0000")], finalNewline: false);
 
         var (code, console) = Import(log, "web");
 
@@ -159,7 +159,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_ManyMalformedLines_FirstTwentyListedAllCounted()
     {
-        var lines = Enumerable.Range(0, 30).Select(i => $"junk {i}").Append(Combined("01/Jan/2024:00:00:00 +0000"));
+        var lines = Enumerable.Range(0, 30).Select(i => $"junk {i}").Append(CombinedLine("01/Jan/2024:00:00:00 +0000"));
         string log = Write(_run.Root, "access.log", lines);
 
         var (code, console) = Import(log, "web");
@@ -173,7 +173,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_OnlyGarbageInWrongFormat_FailsWithHintAndLeavesNothing()
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000"), Combined("01/Jan/2024:00:00:01 +0000")]);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000"), CombinedLine("01/Jan/2024:00:00:01 +0000")]);
 
         var (code, console) = Import(log, "web", "tracekit");
 
@@ -199,7 +199,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_SameLogTwice_SecondRefused()
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         var (first, _) = Import(log, "web");
         var (second, console) = Import(log, "web");
@@ -213,7 +213,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_CombinedIds_DeterministicAndDistinctPerLine()
     {
-        string log = Write(_run.Root, "access.log", Enumerable.Range(0, 50).Select(i => Combined("01/Jan/2024:00:00:00 +0000")));
+        string log = Write(_run.Root, "access.log", Enumerable.Range(0, 50).Select(i => CombinedLine("01/Jan/2024:00:00:00 +0000")));
         using var other = new TestRun();
 
         Import(log, "web");
@@ -236,7 +236,7 @@ public sealed class NginxImportTests : IDisposable
             ring.Add(new NodeInfo { TimestampNs = 1_000_000_000, Hostname = "h", CpuModel = "cpu", CoreCount = 4, MaxMhz = 2000, MemTotalKb = 1024 * 1024, ClockTicksPerSecond = 100, PageSizeInBytes = 4096, Kernel = "6" });
         }
 
-        string log = Write(_run.Root, "access.log", [Tracekit(T0 + 500, 100, 1)]);
+        string log = Write(_run.Root, "access.log", [TkLine(T0 + 500, 100, 1)]);
 
         var (code, console) = Import(log, "web", "tracekit");
         var row = Assert.Single(Convert());
@@ -252,7 +252,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_NodeWithoutCollectorRing_ConvertsWithUnknownNodeFacts()
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         var (code, _) = Import(log, "fresh-node", stage: "cloud");
         var (cctfCode, cctf) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
@@ -271,9 +271,10 @@ public sealed class NginxImportTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Import_StreamFolderAndSegment_PrivateModes()
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         Import(log, "web");
         string stream = Assert.Single(Directory.GetDirectories(Path.Combine(_run.RunDirectory, "web", "streams")));
@@ -288,7 +289,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_CutGzip_ImportsWhatCouldBeReadAndWarns()
     {
-        var lines = Enumerable.Range(0, 20_000).Select(i => Tracekit(T0 + i, 1, i)).ToArray();
+        var lines = Enumerable.Range(0, 20_000).Select(i => TkLine(T0 + i, 1, i)).ToArray();
         string whole = WriteGzip(_run.Root, "whole.log.gz", lines);
         byte[] bytes = File.ReadAllBytes(whole);
         string cut = Path.Combine(_run.Root, "cut.log.gz");
@@ -300,6 +301,22 @@ public sealed class NginxImportTests : IDisposable
         Assert.Equal(0, code);
         Assert.InRange(imported, 1, lines.Length - 1);
         Assert.Contains("no newline at the end of the file", console.ErrorText);
+        Assert.Contains("the gzip trailer says", console.ErrorText);
+    }
+
+    [Fact]
+    public void Import_ConcatenatedGzipMembers_EveryMemberRead()
+    {
+        string first = WriteGzip(_run.Root, "1.gz", [TkLine(T0, 1, 1), TkLine(T0 + 1, 1, 2)]);
+        string second = WriteGzip(_run.Root, "2.gz", [TkLine(T0 + 2, 1, 3)]);
+        string both = Path.Combine(_run.Root, "both.log");
+        File.WriteAllBytes(both, [.. File.ReadAllBytes(first), .. File.ReadAllBytes(second)]);
+
+        var (code, console) = Import(both, "web", "tracekit");
+
+        Assert.Equal(0, code);
+        Assert.Equal(3, Convert().Count);
+        Assert.Contains("several gzip files concatenated", console.ErrorText); // ISIZE covers the last member only
     }
 
     [Fact]
@@ -307,8 +324,8 @@ public sealed class NginxImportTests : IDisposable
     {
         string log = Write(_run.Root, "access.log",
         [
-            Tracekit(T0, 1, 1, path: "/" + new string('p', 10_000)),
-            Tracekit(T0, 1, 2, path: "/" + new string('q', 300_000)),
+            TkLine(T0, 1, 1, path: "/" + new string('p', 10_000)),
+            TkLine(T0, 1, 2, path: "/" + new string('q', 300_000)),
         ]);
 
         var (code, console) = Import(log, "web", "tracekit");
@@ -326,7 +343,7 @@ public sealed class NginxImportTests : IDisposable
     [InlineData("")]
     public void Import_BadNodeId_ArgumentError(string nodeId)
     {
-        string log = Write(_run.Root, "access.log", [Combined("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         var (code, console) = Import(log, nodeId);
 

@@ -42,6 +42,27 @@ public sealed class ParsingTests
         Assert.Equal(204, stop.Status);
     }
 
+    [Theory]
+    [InlineData("5000000000", 5_400_000_000L, 5_000_000_000L)] // hosting's stamp precedes the event: taken
+    [InlineData(null, 6_000_000_000L, 6_000_000_000L)]          // UnhandledException has none: the event's
+    [InlineData("7000000000", 6_000_000_000L, 6_000_000_000L)]  // after the event: not the same clock
+    [InlineData("1000", 6_000_000_000L, 6_000_000_000L)]        // more than 1 s before: not the same clock
+    public void ActivityStopEndNs_ServerEndTimestamp_UsedOnlyWhenPlausible(string? endTimestamp, long eventNs, long expectedNs)
+    {
+        var fields = new List<(string, string)> { ("TraceId", TraceId), ("SpanId", SpanId), ("StartTicks", "1") };
+        if (endTimestamp is not null) fields.Add(("EndTimestamp", endTimestamp));
+        Assert.True(ActivityStop.TryParse(ActivityStop.EndRequestEvent, Args([.. fields]), out var stop, out _));
+        Assert.Equal(expectedNs, stop.EndNs(eventNs));
+    }
+
+    [Fact]
+    public void ActivityStopEndNs_ClientSpan_EventStamp()
+    {
+        var args = Args(("TraceId", TraceId), ("SpanId", SpanId), ("DurationTicks", "10"), ("EndTimestamp", "5000000000"));
+        Assert.True(ActivityStop.TryParse(ActivityStop.ClientActivity, args, out var stop, out _));
+        Assert.Equal(6_000_000_000L, stop.EndNs(6_000_000_000L));
+    }
+
     [Fact]
     public void ActivityStopTryParse_UnhandledException_Status500()
     {

@@ -51,6 +51,7 @@ public sealed class RequestTracingTests(ITestOutputHelper output)
         // Exactly the completed requests, less at most what EventPipe reports dropped.
         Assert.InRange(server.Count, report.Completed - lost, report.Completed);
         Assert.Equal(report.Completed, client.Count);
+        int longerThanClient = 0;
         foreach (var s in server)
         {
             Assert.Equal("GET", s.Method);
@@ -60,13 +61,24 @@ public sealed class RequestTracingTests(ITestOutputHelper output)
             var serverEnd = ends[(s.TraceId, s.SpanId)];
             var clientEnd = ends[(c.TraceId, c.SpanId)];
             Assert.Equal(200, serverEnd.Status);
+            // Server stamps come from EventPipe and hosting (the runtime's clock): they must be on the test's clock.
+            Assert.InRange((long)s.TimestampNs, beforeNs, afterNs);
+            // The start half of "server duration <= client latency" holds by causality: hosting starts the span after
+            // the request arrived, which is after the client sent it (measured slack >= 100 us; the wall-to-monotonic
+            // mapping of the start is accurate to a few us).
+            Assert.True(s.TimestampNs >= c.TimestampNs, $"trace {s.TraceId}: the server span starts {(long)(c.TimestampNs - s.TimestampNs)} ns before the client sent it");
+            // The end half does not: hosting stamps the end after Kestrel has written the response, so a server
+            // thread preempted there ends after the client's end (measured: up to 3 ms on a loaded 2-core host).
+            // Those requests are counted and shown, not failed (docs/dotnet-tracing.md, "Server span timing").
             long serverNs = (long)(serverEnd.TimestampNs - s.TimestampNs);
             long clientLatencyNs = (long)clientEnd.TimestampNs - c.EnqueueNs!.Value;
-            Assert.True(serverNs <= clientLatencyNs, $"trace {s.TraceId}: server {serverNs} ns > client latency {clientLatencyNs} ns");
-            // Server stamps come from EventPipe (the runtime's clock): they must be on the test's monotonic clock.
-            Assert.InRange((long)s.TimestampNs, beforeNs, afterNs);
-            Assert.True(s.TimestampNs >= c.TimestampNs - 1_000_000, "the server span starts before the client sent it");
+            if (serverNs > clientLatencyNs)
+            {
+                longerThanClient++;
+                output.WriteLine($"trace {s.TraceId}: server {serverNs} ns > client latency {clientLatencyNs} ns (server end {(long)(serverEnd.TimestampNs - clientEnd.TimestampNs)} ns after the client's end)");
+            }
         }
+        output.WriteLine($"server durations longer than the client latency: {longerThanClient} of {server.Count}");
 
         var metrics = records.OfType<DotnetMetric>().Where(m => m.Pid == service.Pid && m.Meter == "System.Runtime").ToList();
         foreach (var name in new[] { "dotnet.gc.heap.total_allocated", "dotnet.thread_pool.thread.count", "dotnet.process.memory.working_set", "dotnet.process.cpu.time{cpu.mode=user}" })

@@ -105,6 +105,7 @@ public sealed class JobRunner
         Libc.TrySendSignal(pid, Libc.SigCont, out _);
         WaitForExec(pid, program);
         tracker.TryAdopt(pid, followChildren: true, ClockAnchors.MonotonicNowNs(), sink);
+        tracker.ExitRecordedByOwner(pid);
 
         SampleUntilExit(process, tracker, discovery, cgroup, sink);
         process.WaitForExit();

@@ -18,6 +18,7 @@ public sealed class ProcessTracker : IDisposable
     private readonly Stack<int> _freeSlots = new();
     private readonly ProcessExitWatcher? _exitWatcher;
     private readonly ulong[] _exitedTokens = new ulong[64];
+    private readonly HashSet<int> _exitsRecordedByOwner = new();
     private readonly int _statEveryTicks;
     private readonly byte[] _cmdlineBuffer = new byte[4096];
     private readonly List<(int Pid, ulong StartTicks)> _exitedSinceScan = new();
@@ -143,9 +144,16 @@ public sealed class ProcessTracker : IDisposable
         while (n == _exitedTokens.Length);
     }
 
+    /// <summary>
+    /// The exit of this process is written by its owner (`tracekit run` knows its exit status and rusage), so the
+    /// tracker must not write a second, status-less exit record for it.
+    /// </summary>
+    public void ExitRecordedByOwner(int pid) => _exitsRecordedByOwner.Add(pid);
+
     private void WriteExitAndRemove(TrackedProcess p, ulong timestampNs, RecordSink sink)
     {
-        sink.Write(new ProcessExit { TimestampNs = timestampNs, Pid = p.Pid, StartTicks = p.StartTicks });
+        if (!_exitsRecordedByOwner.Remove(p.Pid))
+            sink.Write(new ProcessExit { TimestampNs = timestampNs, Pid = p.Pid, StartTicks = p.StartTicks });
         _exitedSinceScan.Add((p.Pid, p.StartTicks));
         Remove(p);
     }

@@ -83,7 +83,7 @@ internal static class ImportCommand
 
         if (result.DecompressionError is string damage)
         {
-            console.Error.WriteLine(Inv($"warning: the gzip data is damaged after line {result.Lines:N0} ({damage}); the rest of the file could not be read."));
+            console.Error.WriteLine(Inv($"warning: the gzip data ends badly after line {result.Lines:N0}: {damage.TrimEnd('.')}. Lines after that point, if any, could not be read."));
         }
 
         if (result.TruncatedFields > 0)

@@ -17,8 +17,9 @@ internal sealed class LogInput : IDisposable
 
     private readonly FileStream _file;
 
-    private LogInput(FileStream file, bool isGzip, byte[] fingerprint)
+    private LogInput(FileStream file, bool isGzip, byte[] fingerprint, uint? gzipTrailerSize)
     {
+        GzipTrailerSize = gzipTrailerSize;
         _file = file;
         IsGzip = isGzip;
         Fingerprint = fingerprint;
@@ -34,6 +35,16 @@ internal sealed class LogInput : IDisposable
     public byte[] Fingerprint { get; }
 
     public long FileLengthInBytes => _file.Length;
+
+    /// <summary>
+    /// ISIZE, the last four bytes of a gzip file: the uncompressed size mod 2^32 of its last member. .NET's GZipStream
+    /// reports a cut file as a normal end, so comparing this with the bytes decompressed is the way to notice the cut
+    /// (a file of several concatenated members differs too: ISIZE covers only the last one).
+    /// </summary>
+    public uint? GzipTrailerSize { get; }
+
+    /// <summary>False when the bytes decompressed disagree with the gzip trailer: the file was most likely cut.</summary>
+    public bool MatchesGzipTrailer(long decompressedBytes) => GzipTrailerSize is not uint size || size == (uint)decompressedBytes;
 
     /// <exception cref="ConvertException">The path is missing, a folder, or not a regular file.</exception>
     public static LogInput Open(string path, NginxLogFormat format)
@@ -58,7 +69,14 @@ internal sealed class LogInput : IDisposable
 
             Span<byte> magic = stackalloc byte[2];
             bool isGzip = RandomAccess.Read(file.SafeFileHandle, magic, 0) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
-            return new LogInput(file, isGzip, ComputeFingerprint(file, format));
+            uint? trailerSize = null;
+            Span<byte> trailer = stackalloc byte[4];
+            if (isGzip && file.Length >= 18 && RandomAccess.Read(file.SafeFileHandle, trailer, file.Length - 4) == 4)
+            {
+                trailerSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            }
+
+            return new LogInput(file, isGzip, ComputeFingerprint(file, format), trailerSize);
         }
         catch
         {

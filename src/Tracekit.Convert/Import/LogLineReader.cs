@@ -30,6 +30,9 @@ internal sealed class LogLineReader(Stream stream, int maxLineLengthInBytes = Lo
     /// <summary>The 1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>Bytes of (decompressed) input read so far.</summary>
+    public long BytesRead { get; private set; }
+
     /// <summary>Why decompression stopped before the end of the file, or null.</summary>
     public string? DecompressionError { get; private set; }
 
@@ -108,6 +111,7 @@ internal sealed class LogLineReader(Stream stream, int maxLineLengthInBytes = Lo
         }
 
         _end += read;
+        BytesRead += read;
     }
 
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>

@@ -54,7 +54,7 @@ public sealed class NginxImportResult
 
     public LastLineState LastLine { get; internal set; }
 
-    /// <summary>Why a gzip log could not be read to its end, or null.</summary>
+    /// <summary>Why a gzip log could not be read to its end (damaged, or cut as its trailer shows), or null.</summary>
     public string? DecompressionError { get; internal set; }
 
     public bool IsGzip { get; internal set; }

@@ -135,6 +135,12 @@ public static class NginxImporter
         }
 
         result.DecompressionError = reader.DecompressionError;
+        if (result.DecompressionError is null && !input.MatchesGzipTrailer(reader.BytesRead))
+        {
+            result.DecompressionError =
+                $"{reader.BytesRead:N0} bytes were decompressed but the gzip trailer says {input.GzipTrailerSize:N0} (mod 2^32): " +
+                "the file was cut, unless it is several gzip files concatenated";
+        }
     }
 
     private static ConvertException AlreadyImported(string logPath, string nodeId, string directory) =>

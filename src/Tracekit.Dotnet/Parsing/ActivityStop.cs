@@ -26,6 +26,11 @@ internal struct ActivityStop
     public long DurationNs;
     /// <summary>Server spans: the Activity's start, DateTime ticks (UTC, 100 ns since 0001-01-01).</summary>
     public long StartUtcTicks;
+    /// <summary>
+    /// Server spans: hosting's own end stamp (EndRequest's <c>timestamp</c>, Stopwatch ticks = CLOCK_MONOTONIC ns on
+    /// Linux), taken before the event is written; 0 when absent (UnhandledException carries none).
+    /// </summary>
+    public long EndMonotonicNs;
     public string? Method;
     /// <summary>
     /// Server: the route template when the runtime tags the Activity with http.route, else the request path.
@@ -55,7 +60,7 @@ internal struct ActivityStop
             case ClientActivity: stop.Kind = SpanKind.Client; break;
             default: problem = $"unexpected event '{name}'"; return false;
         }
-        string? traceId = null, spanId = null, parentId = null, durationTicks = null, startTicks = null, tags = null, method = null, path = null, status = null;
+        string? traceId = null, spanId = null, parentId = null, durationTicks = null, startTicks = null, endTimestamp = null, tags = null, method = null, path = null, status = null;
         if (arguments is IEnumerable items)
         {
             foreach (var item in items)
@@ -70,6 +75,7 @@ internal struct ActivityStop
                     case "ParentSpanId": parentId = value; break;
                     case "DurationTicks": durationTicks = value; break;
                     case "StartTicks": startTicks = value; break;
+                    case "EndTimestamp": endTimestamp = value; break;
                     case "Tags": tags = value; break;
                     case "Method": method = value; break;
                     case "Path": path = value; break;
@@ -92,6 +98,7 @@ internal struct ActivityStop
                 problem = "the event has no start time";
                 return false;
             }
+            if (!long.TryParse(endTimestamp, NumberStyles.None, CultureInfo.InvariantCulture, out stop.EndMonotonicNs)) stop.EndMonotonicNs = 0;
             stop.Method = string.IsNullOrEmpty(method) ? null : method;
             stop.Path = TagList.Find(tags, "http.route") ?? (string.IsNullOrEmpty(path) ? null : path);
             if (int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out int code))
@@ -110,6 +117,17 @@ internal struct ActivityStop
         stop.Path = WithoutQuery(TagList.Find(tags, "url.full"));
         return true;
     }
+
+    /// <summary>
+    /// The span's end on CLOCK_MONOTONIC. EventPipe stamps an event when it writes it, which a preempted thread can
+    /// delay by milliseconds (measured: up to 20 ms on a loaded 2-core host, after the client already had the whole
+    /// response); hosting's own stamp is taken before. It is used only when plausibly on the event's clock (Stopwatch
+    /// is CLOCK_MONOTONIC ns on Linux, like EventPipe's): not after the event and less than a second before it.
+    /// </summary>
+    public readonly long EndNs(long eventNs) =>
+        Kind == SpanKind.Server && EndMonotonicNs > 0 && EndMonotonicNs <= eventNs && eventNs - EndMonotonicNs < 1_000_000_000
+            ? EndMonotonicNs
+            : eventNs;
 
     private static string? WithoutQuery(string? url)
     {

@@ -38,14 +38,13 @@ internal static class Providers
     /// </summary>
     public const string RequestSpecs =
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.HttpRequestIn\n" +
-        "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.BeginRequest:-SpanId=*Activity.SpanId;Ts=timestamp\n" +
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.EndRequest:-" + ServerFields + "\n" +
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.UnhandledException:-" + ServerFields + "\n" +
         "[AS]System.Net.Http/Stop:-TraceId;SpanId;ParentSpanId;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate";
 
     private const string ServerFields =
         "TraceId=*Activity.TraceId;SpanId=*Activity.SpanId;ParentSpanId=*Activity.ParentSpanId;StartTicks=*Activity.StartTimeUtc.Ticks;" +
-        "Method=httpContext.Request.Method;Path=httpContext.Request.Path;Status=httpContext.Response.StatusCode";
+        "EndTimestamp=timestamp;Method=httpContext.Request.Method;Path=httpContext.Request.Path;Status=httpContext.Response.StatusCode";
 
     public static EventPipeSessionConfiguration Build(DotnetTracerOptions options, string clientId, bool eventCounters)
     {

@@ -38,6 +38,26 @@ public sealed class CollectorRun : IDisposable
 
     public RingContents ReadRing() => RingContents.Read(NodeDirectory);
 
+    /// <summary>The timestamp of the collector's first tick, read from its live ring (waits until it is there).</summary>
+    public long FirstTickNs()
+    {
+        long first = 0;
+        Proc.WaitForOrFail(() =>
+        {
+            using var reader = Tracekit.Ring.RingReader.Open(NodeDirectory);
+            while (reader.TryRead(out var payload) == Tracekit.Ring.RingReadStatus.Record)
+            {
+                if (RecordDecoder.TryDecode(payload, out HostCpu cpu, out _) && cpu.Cpu == -1)
+                {
+                    first = (long)cpu.TimestampNs;
+                    return true;
+                }
+            }
+            return false;
+        }, TimeSpan.FromSeconds(10), "the collector's first tick");
+        return first;
+    }
+
     public string[] CommonArgs => ["--run-id", RunId, "--out", OutDirectory, "--node-id", NodeId];
 
     public void Dispose() => Process.Dispose();
