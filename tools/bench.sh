@@ -19,6 +19,7 @@ ensure_dotnet
 artifacts="$root/artifacts/bench"
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
+cut -d' ' -f1-3 /proc/loadavg > "$artifacts/loadavg-before"
 log "BenchmarkDotNet ($job job, filter $filter)"
 dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- --filter "$filter" --job "$job" \
   --exporters json --artifacts "$artifacts" --buildTimeout 900 >&2
@@ -27,5 +28,6 @@ if [ "$overhead" = 1 ]; then
   log "overhead harness"
   bash "$root/tools/overhead.sh" --out "$artifacts/overhead.md" >&2
 fi
+cut -d' ' -f1-3 /proc/loadavg > "$artifacts/loadavg-after"
 python3 "$root/tools/render-benchmarks.py" "$artifacts" "$root/docs/benchmarks.md" "$job"
 log "wrote docs/benchmarks.md"

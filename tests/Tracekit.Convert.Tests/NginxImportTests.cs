@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Tracekit.Convert.Cctf;
 using Tracekit.Convert.Cli;
@@ -9,17 +8,13 @@ using static Tracekit.Convert.Tests.Support.Jsonl;
 
 namespace Tracekit.Convert.Tests;
 
-public sealed class NginxImportTests : IDisposable
+/// <summary>`import nginx` then `cctf`: how requests become invocation rows.</summary>
+public sealed class NginxImportTests : NginxImportTestBase
 {
-    private const long T0 = 1_704_067_200_000; // 2024-01-01T00:00:00Z
-    private readonly TestRun _run = new();
-
-    public void Dispose() => _run.Dispose();
-
     [Fact]
     public void Import_TracekitLog_EveryRequestBecomesAJoinedInvocation()
     {
-        string log = Write(_run.Root, "access.log",
+        string log = Write(Run.Root, "access.log",
         [
             TkLine(T0 + 1_250, 1_125, 1, traceparent: Traceparent),
             TkLine(T0 + 2_000, 0, 2, status: 404, path: "/missing?x=1"),
@@ -59,7 +54,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_CombinedLog_StartEqualsEndAtSecondResolution()
     {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:01:00:05 +0100", "POST /api?q=1 HTTP/1.1", 201, 17)]);
+        string log = Write(Run.Root, "access.log", [CombinedLine("01/Jan/2024:01:00:05 +0100", "POST /api?q=1 HTTP/1.1", 201, 17)]);
 
         var (code, _) = Import(log, "web");
         var row = Assert.Single(Convert());
@@ -81,7 +76,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_TimesAcrossMidnightInSeveralZones_CorrectEpochMs()
     {
-        string log = Write(_run.Root, "access.log",
+        string log = Write(Run.Root, "access.log",
         [
             CombinedLine("31/Dec/2023:23:59:59 +0000"),
             CombinedLine("01/Jan/2024:00:00:00 +0000"),
@@ -100,8 +95,8 @@ public sealed class NginxImportTests : IDisposable
     public void Import_GzipWithoutGzName_DetectedByMagicAndSameRowsAsPlain()
     {
         string[] lines = [TkLine(T0 + 10, 5, 1), TkLine(T0 + 20, 5, 2), TkLine(T0 + 30, 5, 3)];
-        string plain = Write(_run.Root, "plain.log", lines);
-        string gzip = WriteGzip(_run.Root, "rotated.log", lines);
+        string plain = Write(Run.Root, "plain.log", lines);
+        string gzip = WriteGzip(Run.Root, "rotated.log", lines);
 
         var (plainCode, _) = Import(plain, "a", "tracekit");
         var (gzipCode, console) = Import(gzip, "b", "tracekit");
@@ -118,88 +113,9 @@ public sealed class NginxImportTests : IDisposable
     }
 
     [Fact]
-    public void Import_MalformedAndTruncatedLines_ReportedWithLineNumbersRestImported()
-    {
-        string log = Write(_run.Root, "access.log",
-        [
-            TkLine(T0 + 10, 1, 1),
-            "garbage that is not a log line",
-            TkLine(T0 + 20, 1, 2),
-            "",
-            TkLine(T0 + 30, 1, 3)[..40], // cut in the middle, then nginx went on writing
-            TkLine(T0 + 40, 1, 4),
-            TkLine(T0 + 50, 1, 5)[..60], // the last line, cut: no newline at the end of the file
-        ], finalNewline: false);
-
-        var (code, console) = Import(log, "web", "tracekit");
-
-        Assert.Equal(0, code);
-        Assert.Contains("Imported 3 requests", console.OutText);
-        Assert.Contains("warning: malformed line 2: column 1: expected $msec", console.ErrorText);
-        Assert.Contains("warning: malformed line 4: empty line", console.ErrorText);
-        Assert.Contains("warning: malformed line 5: column ", console.ErrorText);
-        Assert.Contains("warning: malformed line 7: column ", console.ErrorText);
-        Assert.Contains("no newline at the end of the file", console.ErrorText);
-        Assert.Contains("4 malformed line(s) of 7 were skipped", console.ErrorText);
-        Assert.Equal([T0 + 10, T0 + 20, T0 + 40], Convert().Select(r => Long(r, "ts_end")));
-    }
-
-    [Fact]
-    public void Import_CompleteLastLineWithoutNewline_ImportedWithWarning()
-    {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000"), CombinedLine("01/Jan/2024:00:00:01 +0000")], finalNewline: false);
-
-        var (code, console) = Import(log, "web");
-
-        Assert.Equal(0, code);
-        Assert.Contains("line 2, the last, has no newline", console.ErrorText);
-        Assert.Equal(2, Convert().Count);
-    }
-
-    [Fact]
-    public void Import_ManyMalformedLines_FirstTwentyListedAllCounted()
-    {
-        var lines = Enumerable.Range(0, 30).Select(i => $"junk {i}").Append(CombinedLine("01/Jan/2024:00:00:00 +0000"));
-        string log = Write(_run.Root, "access.log", lines);
-
-        var (code, console) = Import(log, "web");
-
-        Assert.Equal(0, code);
-        Assert.Contains("malformed line 20:", console.ErrorText);
-        Assert.DoesNotContain("malformed line 21:", console.ErrorText);
-        Assert.Contains("30 malformed line(s) of 31 were skipped (10 not listed)", console.ErrorText);
-    }
-
-    [Fact]
-    public void Import_OnlyGarbageInWrongFormat_FailsWithHintAndLeavesNothing()
-    {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000"), CombinedLine("01/Jan/2024:00:00:01 +0000")]);
-
-        var (code, console) = Import(log, "web", "tracekit");
-
-        Assert.Equal((int)ReturnCode.ArgumentError, code);
-        Assert.Contains("none of the 2 lines", console.ErrorText);
-        Assert.Contains("line 1: column 1: expected $msec", console.ErrorText);
-        Assert.Contains("try --format combined", console.ErrorText);
-        Assert.DoesNotContain("   at ", console.ErrorText);
-        Assert.False(Directory.Exists(Path.Combine(_run.RunDirectory, "web")), "the node folder this import created was left behind");
-    }
-
-    [Fact]
-    public void Import_EmptyFile_FailsPlainly()
-    {
-        string log = Write(_run.Root, "access.log", [], finalNewline: false);
-
-        var (code, console) = Import(log, "web");
-
-        Assert.Equal((int)ReturnCode.ArgumentError, code);
-        Assert.Contains("holds no lines", console.ErrorText);
-    }
-
-    [Fact]
     public void Import_SameLogTwice_SecondRefused()
     {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(Run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         var (first, _) = Import(log, "web");
         var (second, console) = Import(log, "web");
@@ -213,7 +129,7 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_CombinedIds_DeterministicAndDistinctPerLine()
     {
-        string log = Write(_run.Root, "access.log", Enumerable.Range(0, 50).Select(i => CombinedLine("01/Jan/2024:00:00:00 +0000")));
+        string log = Write(Run.Root, "access.log", Enumerable.Range(0, 50).Select(i => CombinedLine("01/Jan/2024:00:00:00 +0000")));
         using var other = new TestRun();
 
         Import(log, "web");
@@ -230,17 +146,17 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_NodeWithCollectorRing_KeepsItsNodeInfoAndStage()
     {
-        using (var ring = _run.Ring("web", stage: "edge"))
+        using (var ring = Run.Ring("web", stage: "edge"))
         {
             ring.Add(Clock.Anchor(1_000_000_000, T0));
             ring.Add(new NodeInfo { TimestampNs = 1_000_000_000, Hostname = "h", CpuModel = "cpu", CoreCount = 4, MaxMhz = 2000, MemTotalKb = 1024 * 1024, ClockTicksPerSecond = 100, PageSizeInBytes = 4096, Kernel = "6" });
         }
 
-        string log = Write(_run.Root, "access.log", [TkLine(T0 + 500, 100, 1)]);
+        string log = Write(Run.Root, "access.log", [TkLine(T0 + 500, 100, 1)]);
 
         var (code, console) = Import(log, "web", "tracekit");
         var row = Assert.Single(Convert());
-        var node = Assert.Single(ReadArray(Path.Combine(_run.OutputDirectory, CctfFiles.Nodes)));
+        var node = Assert.Single(ReadArray(Path.Combine(Run.OutputDirectory, CctfFiles.Nodes)));
 
         Assert.Equal(0, code);
         Assert.Contains("stage 'edge'", console.OutText);
@@ -252,12 +168,12 @@ public sealed class NginxImportTests : IDisposable
     [Fact]
     public void Import_NodeWithoutCollectorRing_ConvertsWithUnknownNodeFacts()
     {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(Run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         var (code, _) = Import(log, "fresh-node", stage: "cloud");
-        var (cctfCode, cctf) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
-        var node = Assert.Single(ReadArray(Path.Combine(_run.OutputDirectory, CctfFiles.Nodes)));
-        var row = Assert.Single(Read(Path.Combine(_run.OutputDirectory, CctfFiles.Invocations)));
+        var (cctfCode, cctf) = CapturingConsole.Run("cctf", "--run-dir", Run.RunDirectory);
+        var node = Assert.Single(ReadArray(Path.Combine(Run.OutputDirectory, CctfFiles.Nodes)));
+        var row = Assert.Single(Read(Path.Combine(Run.OutputDirectory, CctfFiles.Invocations)));
 
         Assert.Equal(0, code);
         Assert.Equal(0, cctfCode);
@@ -265,7 +181,7 @@ public sealed class NginxImportTests : IDisposable
         Assert.Equal("fresh-node", Str(node, "node_id"));
         Assert.True(IsNull(node, "cpu_cores"));
         Assert.Equal("cloud", Str(row, "stage"));
-        var anchor = Read(Path.Combine(_run.OutputDirectory, CctfFiles.ClockAnchors)).Single(r => Str(r, "source") == "record");
+        var anchor = Read(Path.Combine(Run.OutputDirectory, CctfFiles.ClockAnchors)).Single(r => Str(r, "source") == "record");
         Assert.Equal(T0, Long(anchor, "ts_ms"));
         Assert.Equal(-1, Long(anchor, "sync_state"));
     }
@@ -274,115 +190,15 @@ public sealed class NginxImportTests : IDisposable
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Import_StreamFolderAndSegment_PrivateModes()
     {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
+        string log = Write(Run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
 
         Import(log, "web");
-        string stream = Assert.Single(Directory.GetDirectories(Path.Combine(_run.RunDirectory, "web", "streams")));
+        string stream = Assert.Single(Directory.GetDirectories(Path.Combine(Run.RunDirectory, "web", "streams")));
         string segment = Assert.Single(Directory.GetFiles(stream));
 
         Assert.StartsWith("nginx-access.log-", Path.GetFileName(stream));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(stream));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(segment));
-        Assert.Equal(["streams"], Directory.GetFileSystemEntries(Path.Combine(_run.RunDirectory, "web")).Select(Path.GetFileName));
-    }
-
-    [Fact]
-    public void Import_CutGzip_ImportsWhatCouldBeReadAndWarns()
-    {
-        var lines = Enumerable.Range(0, 20_000).Select(i => TkLine(T0 + i, 1, i)).ToArray();
-        string whole = WriteGzip(_run.Root, "whole.log.gz", lines);
-        byte[] bytes = File.ReadAllBytes(whole);
-        string cut = Path.Combine(_run.Root, "cut.log.gz");
-        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
-
-        var (code, console) = Import(cut, "web", "tracekit");
-        int imported = Convert().Count;
-
-        Assert.Equal(0, code);
-        Assert.InRange(imported, 1, lines.Length - 1);
-        Assert.Contains("no newline at the end of the file", console.ErrorText);
-        Assert.Contains("the gzip trailer says", console.ErrorText);
-    }
-
-    [Fact]
-    public void Import_ConcatenatedGzipMembers_EveryMemberRead()
-    {
-        string first = WriteGzip(_run.Root, "1.gz", [TkLine(T0, 1, 1), TkLine(T0 + 1, 1, 2)]);
-        string second = WriteGzip(_run.Root, "2.gz", [TkLine(T0 + 2, 1, 3)]);
-        string both = Path.Combine(_run.Root, "both.log");
-        File.WriteAllBytes(both, [.. File.ReadAllBytes(first), .. File.ReadAllBytes(second)]);
-
-        var (code, console) = Import(both, "web", "tracekit");
-
-        Assert.Equal(0, code);
-        Assert.Equal(3, Convert().Count);
-        Assert.Contains("several gzip files concatenated", console.ErrorText); // ISIZE covers the last member only
-    }
-
-    [Fact]
-    public void Import_LongPathAndLongLine_PathCutLineSkipped()
-    {
-        string log = Write(_run.Root, "access.log",
-        [
-            TkLine(T0, 1, 1, path: "/" + new string('p', 10_000)),
-            TkLine(T0, 1, 2, path: "/" + new string('q', 300_000)),
-        ]);
-
-        var (code, console) = Import(log, "web", "tracekit");
-        var row = Assert.Single(Convert());
-
-        Assert.Equal(0, code);
-        Assert.Equal(4096, Str(row, "path")!.Length);
-        Assert.Contains("malformed line 2: longer than 262,144 bytes", console.ErrorText);
-        Assert.Contains("1 request(s) had a method or path longer than the limit", console.ErrorText);
-    }
-
-    [Theory]
-    [InlineData("../x")]
-    [InlineData(".hidden")]
-    [InlineData("")]
-    public void Import_BadNodeId_ArgumentError(string nodeId)
-    {
-        string log = Write(_run.Root, "access.log", [CombinedLine("01/Jan/2024:00:00:00 +0000")]);
-
-        var (code, console) = Import(log, nodeId);
-
-        Assert.Equal((int)ReturnCode.ArgumentError, code);
-        Assert.Contains("--node-id", console.ErrorText);
-    }
-
-    [Fact]
-    public void Import_MissingLogOrUnknownFormat_ArgumentError()
-    {
-        var (missing, missingConsole) = Import(Path.Combine(_run.Root, "nope.log"), "web");
-        var (format, formatConsole) = Import(Write(_run.Root, "a.log", ["x"]), "web", "json");
-
-        Assert.Equal((int)ReturnCode.ArgumentError, missing);
-        Assert.Contains("does not exist", missingConsole.ErrorText);
-        Assert.Equal((int)ReturnCode.ArgumentError, format);
-        Assert.Contains("json", formatConsole.ErrorText);
-    }
-
-    private (int Code, CapturingConsole Console) Import(string log, string node, string? format = null, string? stage = null)
-    {
-        var args = new List<string> { "import", "nginx", "--log", log, "--run-dir", _run.RunDirectory, "--node-id", node };
-        if (format is not null)
-        {
-            args.AddRange(["--format", format]);
-        }
-
-        if (stage is not null)
-        {
-            args.AddRange(["--stage", stage]);
-        }
-
-        return CapturingConsole.Run([.. args]);
-    }
-
-    private List<JsonElement> Convert()
-    {
-        var (code, console) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
-        Assert.True(code == 0, console.ErrorText);
-        return Read(Path.Combine(_run.OutputDirectory, CctfFiles.Invocations));
+        Assert.Equal(["streams"], Directory.GetFileSystemEntries(Path.Combine(Run.RunDirectory, "web")).Select(Path.GetFileName));
     }
 }

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Tracekit.Convert.Import;
 using Tracekit.Native;
 
 namespace Tracekit.Convert.Tests;
@@ -31,8 +30,8 @@ public sealed partial class NginxLiveServer : IDisposable
         Root = Path.Combine(Path.GetTempPath(), "tk-nginx-" + Guid.NewGuid().ToString("N"));
         TracekitLog = Path.Combine(Root, "access-tracekit.log");
         CombinedLog = Path.Combine(Root, "access-combined.log");
-        string? nginx = FindExecutable("nginx", "/usr/sbin/nginx");
-        string? wrk = FindExecutable("wrk", "/usr/bin/wrk");
+        string? nginx = NginxLiveConfig.FindExecutable("nginx", "/usr/sbin/nginx");
+        string? wrk = NginxLiveConfig.FindExecutable("wrk", "/usr/bin/wrk");
         if (nginx is null || wrk is null)
         {
             SkipReason = $"{(nginx is null ? "nginx" : "wrk")} is not installed (tools/test.sh installs nginx-light and wrk: apt-get install -y nginx-light wrk)";
@@ -102,9 +101,9 @@ public sealed partial class NginxLiveServer : IDisposable
         string lastError = "";
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            Port = FreePort();
-            int backendPort = FreePort();
-            File.WriteAllText(Path.Combine(Root, "nginx.conf"), Config(Root, Port, backendPort));
+            Port = NginxLiveConfig.FreePort();
+            int backendPort = NginxLiveConfig.FreePort();
+            File.WriteAllText(Path.Combine(Root, "nginx.conf"), NginxLiveConfig.Text(Root, Port, backendPort));
             var info = new ProcessStartInfo(nginx) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (string arg in (string[])["-p", Root + "/", "-c", Path.Combine(Root, "nginx.conf"), "-e", Path.Combine(Root, "error.log")])
             {
@@ -257,66 +256,6 @@ public sealed partial class NginxLiveServer : IDisposable
 
         return [];
     }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static string? FindExecutable(string name, string debianPath)
-    {
-        if (File.Exists(debianPath))
-        {
-            return debianPath;
-        }
-
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    // /upload is proxied to a second, unlogged server: only a request whose body nginx reads (to forward it) counts
-    // the body in $request_length; one answered by `return` has its body discarded uncounted.
-    private static string Config(string root, int port, int backendPort) => $$"""
-        daemon off;
-        master_process on;
-        worker_processes 2;
-        pid {{root}}/nginx.pid;
-        error_log {{root}}/error.log warn;
-        events { worker_connections 256; }
-        http {
-            {{NginxLogFormats.TracekitDirective}}
-            access_log {{root}}/access-tracekit.log tracekit;
-            access_log {{root}}/access-combined.log combined;
-            client_body_temp_path {{root}}/body;
-            proxy_temp_path {{root}}/proxy;
-            fastcgi_temp_path {{root}}/fastcgi;
-            uwsgi_temp_path {{root}}/uwsgi;
-            scgi_temp_path {{root}}/scgi;
-            server {
-                listen 127.0.0.1:{{port}};
-                location / { return 200 "ok\n"; }
-                location /missing { return 404; }
-                location /upload { proxy_pass http://127.0.0.1:{{backendPort}}/; }
-            }
-            server {
-                listen 127.0.0.1:{{backendPort}};
-                access_log off;
-                location / { return 200 "backend\n"; }
-            }
-        }
-        """;
 
     [GeneratedRegex(@"(\d+) requests in ")]
     private static partial Regex WrkCount();

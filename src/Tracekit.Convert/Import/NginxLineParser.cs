@@ -41,7 +41,7 @@ internal static class NginxLineParser
         }
 
         int idStart = cursor.Position;
-        if (!cursor.Token("$request_id", out var requestId) || !TraceContext.TryLowerHex(requestId, 32, out string? id) && !IsDash(requestId))
+        if (!cursor.Token("$request_id", out var requestId) || (!TraceContext.TryLowerHex(requestId, 32, out string? id) && !IsDash(requestId)))
         {
             cursor.Position = idStart;
             return cursor.Fail("$request_id (32 hex digits)");
