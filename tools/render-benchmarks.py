@@ -47,6 +47,36 @@ for path in reports:
         out.append(f"| {b['Method']} | {b.get('Parameters','')} | {mean:.1f} ns | {tput} | {'' if mem is None else str(mem) + ' B'} |")
     out.append("")
 
+# Goals from the issues, judged on the figures above (throughput = 1 / mean time per record).
+means, allocs = {}, {}
+for path in reports:
+    for b in json.load(open(path)).get("Benchmarks", []):
+        key = (b["Type"], b["Method"])
+        if b.get("Statistics"):
+            means[key] = b["Statistics"]["Mean"]
+        allocs[key] = (b.get("Memory") or {}).get("BytesAllocatedPerOperation")
+GOALS = [
+    ("ring append, 1 producer, a timestamp read per record", ("RingBenchmarks", "Append_1Producer"), 30e6),
+    ("ring append, 1 producer, one timestamp per tick of 64 records (how the collector appends)", ("RingBenchmarks", "Append_1Producer_TimestampPerTick"), 30e6),
+    ("ring append, 2 producers together", ("RingBenchmarks", "Append_2Producers"), 20e6),
+    ("ring read (no-loss ring)", ("RingBenchmarks", "Read_NoLoss"), 20e6),
+    ("decode of a ProcessSample record", ("FormatDecodeBenchmarks", "ProcessSample"), 20e6),
+    ("CCTF JSONL conversion", ("ConvertBenchmarks", "CctfJsonl"), 5e6),
+    ("OpenDC fragments written", ("OpendcBenchmarks", "WriteFragments"), 2e6),
+]
+rows = []
+for text, key, goal in GOALS:
+    if key not in means:
+        rows.append(f"| {text} | ≥ {goal/1e6:g} M/s | not measured | |")
+        continue
+    rate = 1e9 / means[key]
+    verdict = "met" if rate >= goal else f"missed by {goal / rate:.1f}x"
+    rows.append(f"| {text} | ≥ {goal/1e6:g} M/s | {rate/1e6:.1f} M/s | {verdict} |")
+for key in [("RingBenchmarks", "Append_1Producer"), ("RingBenchmarks", "Append_2Producers")]:
+    if key in allocs and allocs[key] is not None:
+        rows.append(f"| bytes allocated per append ({key[1]}) | 0 B | {allocs[key]} B | {'met' if allocs[key] == 0 else 'missed'} |")
+out += ["## Goals (BenchmarkDotNet figures above)", "", "| goal | target | measured | verdict |", "|---|---|---|---|"] + rows + [""]
+
 ov = os.path.join(artifacts, "overhead.md")
 if os.path.exists(ov):
     out += ["## Collector overhead, side by side with pidstat (tools/overhead.sh)", "", open(ov).read().strip(), ""]
