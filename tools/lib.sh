@@ -30,10 +30,15 @@ ensure_dotnet() {
   fi
 }
 
-# Native AOT links with the system C toolchain.
+# Native AOT links with the system C toolchain (gcc as the linker, zlib headers for older runtimes' -lz).
 ensure_aot_toolchain() {
-  ensure_debian_packages cc:gcc clang:clang zlib-flate:zlib1g-dev || true
-  command -v cc >/dev/null 2>&1 || ensure_debian_packages cc:build-essential
+  ensure_debian_packages cc:gcc
+  if ! dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q "ok installed"; then
+    log "installing Debian package: zlib1g-dev"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || true
+    apt-get install -y -qq --no-install-recommends zlib1g-dev >/dev/null || log "could not install zlib1g-dev; the AOT link may fail"
+  fi
 }
 
 publish_binaries() {
