@@ -114,7 +114,8 @@ public sealed class JobRunner
 
         long? treeCpuNs = null;
         long? peakRssKb = null;
-        if (Libc.TryGetChildrenResourceUsage(out var children))
+        bool haveRusage = Libc.TryGetChildrenResourceUsage(out var children);
+        if (haveRusage)
         {
             treeCpuNs = (children.UserTimeUs + children.SystemTimeUs) * 1000;
             peakRssKb = children.MaxRssKiB;
@@ -132,9 +133,10 @@ public sealed class JobRunner
             Pid = pid,
             StartTicks = pidStartTicks,
             ExitStatus = exitCode,
-            UserTimeUs = children.UserTimeUs,
-            SystemTimeUs = children.SystemTimeUs,
-            MaxRssKb = children.MaxRssKiB,
+            // Unknown is nil, never 0: a failed getrusage must not read as a job that used no CPU.
+            UserTimeUs = haveRusage ? children.UserTimeUs : null,
+            SystemTimeUs = haveRusage ? children.SystemTimeUs : null,
+            MaxRssKb = haveRusage ? children.MaxRssKiB : null,
         });
         sink.Write(new InvocationEnd
         {

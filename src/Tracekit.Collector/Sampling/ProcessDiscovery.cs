@@ -109,13 +109,7 @@ public sealed class ProcessDiscovery : IDisposable
     {
         if (_match is null) return false;
         if (_match.IsMatch(comm)) return true;
-        if (ProcFile.TryOpenPid(pid, "cmdline"u8, out var file) != ProcReadStatus.Ok || file is null) return false;
-        using (file)
-        {
-            if (file.TryRead(_cmdlineBuffer, out int length) != ProcReadStatus.Ok || length == 0) return false;
-            var text = Encoding.UTF8.GetString(_cmdlineBuffer.AsSpan(0, length).TrimEnd((byte)0)).Replace('\0', ' ');
-            return _match.IsMatch(text);
-        }
+        return CommandLineReader.TryRead(pid, _cmdlineBuffer) is { } commandLine && _match.IsMatch(commandLine);
     }
 
     public void Dispose() => _scanner.Dispose();

@@ -77,7 +77,7 @@ public sealed class ProcessTracker : IDisposable
             StartTicks = reader.StartTimeTicks,
             Ppid = stat.ParentPid,
             Command = System.Text.Encoding.UTF8.GetString(comm),
-            CommandLine = ReadCommandLine(pid),
+            CommandLine = CommandLineReader.TryRead(pid, _cmdlineBuffer),
         });
         return true;
     }
@@ -165,19 +165,6 @@ public sealed class ProcessTracker : IDisposable
         _byPid.Remove(p.Pid);
         _slots[p.Slot] = null;
         _freeSlots.Push(p.Slot);
-    }
-
-    private string? ReadCommandLine(int pid)
-    {
-        if (ProcFile.TryOpenPid(pid, "cmdline"u8, out var file) != ProcReadStatus.Ok || file is null) return null;
-        using (file)
-        {
-            if (file.TryRead(_cmdlineBuffer, out int length) != ProcReadStatus.Ok || length == 0) return null;
-            var bytes = _cmdlineBuffer.AsSpan(0, length).TrimEnd((byte)0);
-            // argv is NUL-separated; a space-joined form is what people grep for. Capped so a record always fits.
-            var text = System.Text.Encoding.UTF8.GetString(bytes).Replace('\0', ' ');
-            return text.Length > 1024 ? text[..1024] : text;
-        }
     }
 
     private static CpuSource ToRecordSource(CpuTimeSource source) => source switch
