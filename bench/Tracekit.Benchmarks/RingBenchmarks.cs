@@ -96,15 +96,12 @@ public class RingBenchmarks
 
     [Benchmark(OperationsPerInvoke = 2 * Operations)]
     [BenchmarkCategory("ring-append")]
-    public int Append_2Producers()
-    {
-        int accepted = 0;
-        var other = new Thread(() => Interlocked.Add(ref accepted, AppendLoop(_writer, RingBenchmarkPayload.ProcessSample(), Operations)));
-        other.Start();
-        int mine = AppendLoop(_writer, _payload, Operations);
-        other.Join();
-        return accepted + mine;
-    }
+    public int Append_2Producers() => AppendConcurrently(2);
+
+    /// <summary>More producers than this 2-core machine has cores: shows contention on the head plus preemption.</summary>
+    [Benchmark(OperationsPerInvoke = 4 * Operations)]
+    [BenchmarkCategory("ring-append")]
+    public int Append_4Producers() => AppendConcurrently(4);
 
     [IterationSetup(Target = nameof(Append_1Producer_NoLossFreshSegment))]
     public void CreateFreshNoLossRing() =>
@@ -134,6 +131,24 @@ public class RingBenchmarks
     [Benchmark(OperationsPerInvoke = (64 << 20) / 64)]
     [BenchmarkCategory("ring-read")]
     public long Read_Overwrite() => ReadAll(_readRingOverwrite);
+
+    /// <summary>producers threads append Operations records each; this thread is one of them.</summary>
+    private int AppendConcurrently(int producers)
+    {
+        int accepted = 0;
+        var others = new Thread[producers - 1];
+        for (int i = 0; i < others.Length; i++)
+        {
+            // Each producer has its own payload buffer: the timestamp write must not race on a shared array.
+            // Interlocked.Add publishes each thread's count to the Join below (Join is a full fence as well).
+            others[i] = new Thread(() => Interlocked.Add(ref accepted, AppendLoop(_writer, RingBenchmarkPayload.ProcessSample(), Operations)));
+            others[i].Start();
+        }
+
+        int mine = AppendLoop(_writer, _payload, Operations);
+        foreach (Thread other in others) other.Join();
+        return accepted + mine;
+    }
 
     private static int AppendLoop(RingWriter writer, byte[] buffer, int count)
     {

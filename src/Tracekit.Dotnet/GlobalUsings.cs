@@ -1,1 +1,2 @@
 global using Tracekit.Load;
+global using Tracekit.EventPipe;

@@ -9,6 +9,9 @@ builder.Services.AddSingleton<KeyValueStore>();
 builder.Services.AddHttpClient();
 
 var app = builder.Build();
+// Tests only: an exact count of the requests the service completed, to compare with what tracing saw. Off by
+// default, so the service stays free of middleware (and of its cost) when it is observed for overhead.
+if (Environment.GetEnvironmentVariable("TRACEKIT_EXAMPLE_COUNT_REQUESTS") == "1") RequestCounter.Map(app);
 Routes.Map(app);
 app.Run();
 

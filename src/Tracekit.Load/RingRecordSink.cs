@@ -59,6 +59,14 @@ public sealed class RingRecordSink : IRecordSink
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Append(ReadOnlySpan<byte> payload)
     {
+        // The ring rejects a payload above its largest frame with an exception; for a tracer that is a lost record,
+        // not a reason to fail the caller's thread.
+        if (payload.Length > _ring.MaxPayloadLengthInBytes)
+        {
+            Interlocked.Increment(ref _recordsDropped);
+            return;
+        }
+
         // Interlocked: several threads count into the same totals; readers only need eventual values.
         if (_ring.TryAppend(payload)) Interlocked.Increment(ref _recordsWritten);
         else Interlocked.Increment(ref _recordsDropped);
@@ -79,6 +87,6 @@ public sealed class RingRecordSink : IRecordSink
     private void Commit(bool encoded, byte[] buffer, int length)
     {
         if (encoded) Append(buffer.AsSpan(0, length));
-        else Interlocked.Increment(ref _recordsDropped); // larger than the ring's largest payload
+        else Interlocked.Increment(ref _recordsDropped); // the encoder's size estimate fell short: count, never throw
     }
 }

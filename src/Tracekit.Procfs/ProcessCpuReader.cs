@@ -23,14 +23,16 @@ public enum CpuTimeSource : byte
 /// Cumulative CPU time of one process at high rate, plus its /proc/PID/stat through a kept fd. Identity is fixed at
 /// open (PID + start time): the kept stat fd and the pidfd are bound to that process, so after it exits the reader
 /// reports <see cref="ProcReadStatus.Vanished"/> and never a later process that reuses the PID.
-/// Not thread-safe: one sampler thread owns it. fds held: stat + pidfd (clock source), or stat + task dir + one per
-/// thread (schedstat source).
+/// Not thread-safe: one sampler thread owns it. fds held: stat, statm and the task dir, plus the pidfd (clock
+/// source) or one per thread (schedstat source).
 /// </summary>
 public sealed class ProcessCpuReader : IDisposable
 {
     private static readonly long NsPerTick = 1_000_000_000 / Libc.GetClockTicksPerSecond();
 
     private readonly ProcFile _stat;
+    private readonly ProcFile? _statm;
+    private readonly SafeFileHandle? _taskDirectory;
     private readonly SafeFileHandle? _pidfd;
     private readonly TaskSchedstatSum? _taskSum;
     private readonly byte[] _statBuffer = new byte[1024];
@@ -39,6 +41,9 @@ public sealed class ProcessCpuReader : IDisposable
     {
         Pid = pid;
         _stat = stat;
+        // Optional: without them RSS and threads come from the (4x dearer) stat read.
+        ProcFile.TryOpenPid(pid, "statm"u8, out _statm);
+        _taskDirectory = OpenTaskDirectory(pid);
         StartTimeTicks = firstStat.StartTimeTicks;
         Source = source;
         _pidfd = pidfd;
@@ -168,6 +173,52 @@ public sealed class ProcessCpuReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// RSS (pages) and live thread count, the cheap way: a pread of the kept /proc/PID/statm (~1.2 µs) and the link
+    /// count of the kept /proc/PID/task fd (~0.8 µs, 2 + threads), instead of formatting and parsing the 52 fields
+    /// of /proc/PID/stat (~4 µs). Falls back to stat when either fd could not be opened.
+    /// </summary>
+    public ProcReadStatus TryReadMemoryAndThreads(out long rssPages, out int threadCount)
+    {
+        if (_statm is null || _taskDirectory is null)
+        {
+            ProcReadStatus statStatus = TryReadStat(out PidStat stat);
+            rssPages = stat.RssPages;
+            threadCount = stat.ThreadCount;
+            return statStatus;
+        }
+
+        rssPages = 0;
+        threadCount = 0;
+        Span<byte> buffer = stackalloc byte[128];
+        ProcReadStatus status = _statm.TryRead(buffer, out int length);
+        LastErrno = _statm.LastErrno;
+        if (status != ProcReadStatus.Ok) return status;
+        if (!StatmParser.TryParseResidentPages(buffer[..length], out rssPages)) return ProcReadStatus.Malformed;
+        if (!Libc.TryGetLinkCount(_taskDirectory, out uint links, out int errno))
+        {
+            LastErrno = errno;
+            return ProcErrors.FromErrno(errno);
+        }
+
+        // A process that exited keeps its task directory inode with no threads: 2 links. Its statm read fails first.
+        threadCount = (int)Math.Max(0, (long)links - 2);
+        if (threadCount != LastThreadCount)
+        {
+            LastThreadCount = threadCount;
+            _taskSum?.RequestRefresh();
+        }
+
+        return ProcReadStatus.Ok;
+    }
+
+    private static SafeFileHandle? OpenTaskDirectory(int pid)
+    {
+        Span<byte> path = stackalloc byte[ProcPath.MaxProcPathBytes];
+        int length = ProcPath.FormatPid(path, pid, "task"u8);
+        return length < 0 ? null : Libc.TryOpenDirectory(path[..length], out _);
+    }
+
     /// <summary>Reads /proc/PID/stat through the kept fd (~3-5 µs): RSS, threads, state, tick CPU.</summary>
     public ProcReadStatus TryReadStat(out PidStat stat) => TryReadStat(out stat, out _);
 
@@ -203,6 +254,8 @@ public sealed class ProcessCpuReader : IDisposable
     public void Dispose()
     {
         _stat.Dispose();
+        _statm?.Dispose();
+        _taskDirectory?.Dispose();
         _pidfd?.Dispose();
         _taskSum?.Dispose();
     }

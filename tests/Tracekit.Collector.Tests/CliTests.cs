@@ -62,6 +62,9 @@ public sealed class CliTests : IDisposable
     [InlineData("--node-id", "a/b")]
     [InlineData("--cgroup", "/tracekit-no-such-cgroup-3f9a")]
     [InlineData("--container", "tracekit-no-such-container-3f9a")]
+    [InlineData("--host-interval", "15ms")]
+    [InlineData("--host-interval", "150ms")]
+    [InlineData("--priority", "urgent")]
     public void Collect_BadValue_ExitsTwoNamingTheFlag(string flag, string value)
     {
         string[] args = flag == "--run-id"

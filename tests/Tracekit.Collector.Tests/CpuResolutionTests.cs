@@ -56,7 +56,7 @@ public sealed class CpuResolutionTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void ProcessCpu_TwoBusyThreads_ReadsTwoHundredPercentWithin10pp()
     {
         using var burner = Spawned.Start(NativeHelpers.Spin, ["2", "6"]);
@@ -78,9 +78,11 @@ public sealed class CpuResolutionTests : IDisposable
         _output.WriteLine($"collector {collectorPct:0.00}% over {(samples[^1].TimestampNs - samples[0].TimestampNs) / 1e9:0.00} s; kernel /proc/PID/stat {kernelPct:0.00}%; per second: {Stats.Summary(perSecond)}; threads {samples[^1].Threads}");
 
         Assert.Equal(3, samples[^1].Threads);
+        // What the collector owes: the kernel's figure for the same window, whatever the machine gave the burner.
         Assert.InRange(collectorPct - kernelPct, -3, 3);
-        // If this fails while the line above passed, the collector read the burner right: the burner itself did
-        // not get two cores (a loaded machine). Rerun alone.
+        // "About 200 %" is only true when the machine had two idle cores for the burner; on a loaded machine the
+        // kernel itself reports less, and asserting 200 % would test the neighbours, not the collector.
+        Skip.If(kernelPct < 190, $"the kernel gave the burner only {kernelPct:0.00}% (a loaded machine); the collector matched it ({collectorPct:0.00}%), but 200 ± 10 cannot be checked here");
         Assert.True(collectorPct is >= 190 and <= 210, $"collector read {collectorPct:0.00}% (kernel {kernelPct:0.00}%), expected 200 ± 10");
     }
 }

@@ -1,6 +1,5 @@
 using Tracekit.Load;
 using Tracekit.Dotnet.Parsing;
-using Tracekit.Dotnet.Tests.Support;
 using Tracekit.Format;
 
 namespace Tracekit.Dotnet.Tests;
@@ -179,50 +178,5 @@ public sealed class ParsingTests
         gc.OnEnd(5, 99, 1, sink);
         gc.OnRestartEnd(6, 1, sink);
         Assert.Empty(sink.Events);
-    }
-
-    [Fact]
-    public void LatencyHistogram_KnownValues_PercentilesWithinOnePercent()
-    {
-        var h = new LatencyHistogram();
-        for (int i = 1; i <= 1000; i++) h.Record(i * 1_000_000L); // 1..1000 ms
-        Assert.Equal(1000, h.Count);
-        Assert.Equal(1_000_000_000L, h.MaxNs);
-        Assert.InRange(h.PercentileNs(50), 500_000_000L, 505_000_000L);
-        Assert.InRange(h.PercentileNs(99), 990_000_000L, 1_000_000_000L);
-        Assert.Equal(1_000_000_000L, h.PercentileNs(100));
-        Assert.InRange(h.PercentileNs(0.1), 1_000_000L, 1_010_000L);
-    }
-
-    [Fact]
-    public void LatencyHistogram_BucketBounds_EveryValueBelowItsBucketUpperBound()
-    {
-        for (long us = 0; us < 5_000_000; us = us < 1000 ? us + 1 : (us * 1001 / 1000) + 1)
-        {
-            int index = LatencyHistogram.IndexOf(us);
-            Assert.True(LatencyHistogram.UpperBoundUs(index) >= us, $"{us} µs above its bucket's bound");
-            Assert.True(index == 0 || LatencyHistogram.UpperBoundUs(index - 1) < us, $"{us} µs belongs to an earlier bucket");
-        }
-        Assert.Equal(0, new LatencyHistogram().PercentileNs(99));
-    }
-
-    [Theory]
-    [InlineData("ftp://127.0.0.1/", 10.0, 1_000_000_000L, 1)]
-    [InlineData("http://user:pw@127.0.0.1/", 10.0, 1_000_000_000L, 1)]
-    [InlineData("http://127.0.0.1/", 0.0, 1_000_000_000L, 1)]
-    [InlineData("http://127.0.0.1/", 10.0, 0L, 1)]
-    [InlineData("http://127.0.0.1/", 10.0, 1_000_000_000L, 0)]
-    public void LoadOptionsValidate_BadValue_Throws(string url, double rate, long durationNs, int connections)
-    {
-        var o = new LoadOptions { Urls = [new Uri(url)], RatePerSecond = rate, DurationNs = durationNs, Connections = connections };
-        Assert.Throws<ArgumentException>(o.Validate);
-    }
-
-    [Fact]
-    public void DotnetTracerOptions_MetricsInterval_ClampedToOneSecond()
-    {
-        Assert.Equal(1, new DotnetTracerOptions { IntervalNs = 100_000_000 }.MetricsIntervalSeconds);
-        Assert.Equal(5, new DotnetTracerOptions { IntervalNs = 5_000_000_000 }.MetricsIntervalSeconds);
-        Assert.Throws<ArgumentException>(() => new DotnetTracer(new DotnetTracerOptions { Metrics = false, GcEvents = false, Requests = false }, new MemorySink()));
     }
 }

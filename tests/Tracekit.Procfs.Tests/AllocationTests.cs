@@ -52,6 +52,7 @@ public class AllocationTests
             {
                 reader!.TryReadCpuTimeNs(out _);
                 reader.TryReadStat(out _);
+                reader.TryReadMemoryAndThreads(out _, out _);
             });
             Assert.Equal(0, bytes);
         }

@@ -225,10 +225,20 @@ public sealed class ProcessTests : IDisposable
     public void ChildFinder_ChildForkedByNonMainThread_FoundOnlyByAllThreads()
     {
         // Our own process: a worker thread starts a child, so the child hangs off that thread's children file.
+        // The worker stays alive until the listing is done: when a thread exits, the kernel moves its children to
+        // another thread, and a listing that races with that move can miss the child (the children file is only
+        // exact for children that do not move while it is read).
         Process? child = null;
-        var worker = new Thread(() => child = TestSupport.Start("/bin/sleep", "600"));
+        using var started = new ManualResetEventSlim();
+        using var listed = new ManualResetEventSlim();
+        var worker = new Thread(() =>
+        {
+            child = TestSupport.Start("/bin/sleep", "600");
+            started.Set();
+            listed.Wait(TimeSpan.FromSeconds(30));
+        });
         worker.Start();
-        worker.Join();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
         try
         {
             Assert.Equal(ProcReadStatus.Ok, ChildFinder.TryOpen(Environment.ProcessId, out ChildFinder? finder));
@@ -241,6 +251,8 @@ public sealed class ProcessTests : IDisposable
         }
         finally
         {
+            listed.Set();
+            worker.Join();
             TestSupport.KillAndReap(child!);
         }
     }

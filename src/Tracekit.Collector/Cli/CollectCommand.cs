@@ -22,6 +22,9 @@ internal static class CollectCommand
     private static readonly Option<string[]> CgroupOption = new("--cgroup") { Description = "A cgroup (v1 or v2; absolute or relative to the hierarchy root) to sample (repeatable)." };
     private static readonly Option<string[]> ContainerOption = new("--container") { Description = "A container, by name or id, found through its cgroup (repeatable)." };
     private static readonly Option<bool> AllOption = new("--all") { Description = "Sample every process on the host." };
+    private static readonly Option<string?> HostIntervalOption = new("--host-interval") { Description = "How often host CPU, memory and network are read: a multiple of --interval. Default: --interval, but at least 100ms (/proc/stat counts in 10 ms ticks, so faster host reads add cost, not information)." };
+    private static readonly Option<string> PriorityOption = new("--priority") { Description = "auto: the sampling thread runs realtime (SCHED_FIFO 1) when permitted (root or CAP_SYS_NICE), so a loaded host does not delay ticks; realtime: the same, or fail; normal: never.", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<string[]> DotnetOption = new("--dotnet") { Description = "Capture .NET processes over EventPipe (runtime metrics, GC, requests): 'all' (or nothing) for those the other target options select, every .NET process when there are none; or PIDs.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string[]> PeerOption = new("--peer") { Description = "HOST[:PORT] to measure the RTT to by TCP connect time (repeatable; port 22 by default)." };
 
     public static Command Create()
@@ -29,7 +32,7 @@ internal static class CollectCommand
         var command = new Command("collect", "Sample the host, and the selected processes and cgroups, until stopped.")
         {
             RunIdOption, NodeIdOption, StageOption, OutOption, IntervalOption, DurationOption, RingSizeOption,
-            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption,
+            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption, HostIntervalOption, PriorityOption, DotnetOption,
         };
         command.SetAction(parse =>
         {
@@ -51,6 +54,24 @@ internal static class CollectCommand
         var interval = parse.GetValue(IntervalOption)!;
         if (!ValueParsers.TryParseDurationNs(interval, out long intervalNs) || intervalNs < 1_000_000 || intervalNs > 3_600_000_000_000)
             throw new ArgumentException($"--interval '{interval}' is not a duration from 1ms to 1h (for example 10ms, 100ms, 1s)");
+        long hostIntervalNs = Math.Max(intervalNs, 100_000_000);
+        if (parse.GetValue(HostIntervalOption) is { } hostInterval)
+        {
+            if (!ValueParsers.TryParseDurationNs(hostInterval, out hostIntervalNs) || hostIntervalNs < intervalNs || hostIntervalNs % intervalNs != 0)
+                throw new ArgumentException($"--host-interval '{hostInterval}' must be a multiple of --interval ({ValueParsers.FormatDuration(intervalNs)})");
+        }
+        else if (hostIntervalNs % intervalNs != 0)
+        {
+            // An interval that does not divide 100 ms (say 30ms): the host goes at the first multiple above it.
+            hostIntervalNs = (hostIntervalNs / intervalNs + 1) * intervalNs;
+        }
+        var priority = parse.GetValue(PriorityOption) switch
+        {
+            "auto" => SamplingPriority.Auto,
+            "realtime" => SamplingPriority.Realtime,
+            "normal" => SamplingPriority.Normal,
+            var p => throw new ArgumentException($"--priority '{p}' must be auto, realtime or normal"),
+        };
         long durationNs = 0;
         if (parse.GetValue(DurationOption) is { } duration && !ValueParsers.TryParseDurationNs(duration, out durationNs))
             throw new ArgumentException($"--duration '{duration}' is not a duration (for example 30s, 5m)");
@@ -87,6 +108,8 @@ internal static class CollectCommand
             Stage = parse.GetValue(StageOption)!,
             OutDirectory = parse.GetValue(OutOption)!,
             IntervalNs = intervalNs,
+            HostIntervalNs = hostIntervalNs,
+            Priority = priority,
             DurationNs = durationNs,
             RingSizeInBytes = ringBytes,
             Policy = policy,
@@ -98,6 +121,7 @@ internal static class CollectCommand
             Containers = parse.GetValue(ContainerOption) ?? [],
             All = parse.GetValue(AllOption),
             Peers = parse.GetValue(PeerOption) ?? [],
+            Dotnet = parse.GetResult(DotnetOption) is null ? null : Dotnet.DotnetSelection.Parse(parse.GetValue(DotnetOption) ?? []),
         };
     }
 
@@ -105,6 +129,8 @@ internal static class CollectCommand
 
     private static int Execute(CollectSettings settings)
     {
+        // Before the session: its thread may enter SCHED_FIFO, which threads started from it would inherit.
+        using var dotnet = Dotnet.DotnetCollect.Start(settings);
         CollectSession session;
         try
         {
@@ -121,8 +147,9 @@ internal static class CollectCommand
             // SIGINT and SIGTERM end the loop at the next tick; the ring is then flushed and closed cleanly.
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; session.RequestStop(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; session.RequestStop(); });
-            Console.Error.WriteLine($"tracekit collect: writing to {settings.NodeDirectory} every {ValueParsers.FormatDuration(settings.IntervalNs)}");
+            Console.Error.WriteLine($"tracekit collect: writing to {settings.NodeDirectory} every {ValueParsers.FormatDuration(settings.IntervalNs)} (host every {ValueParsers.FormatDuration(settings.HostIntervalNs)}; {(session.IsRealtime ? "realtime sampling thread" : "normal scheduling")})");
             session.Run();
+            dotnet?.Stop();
         }
         return (int)ReturnCode.Ok;
     }

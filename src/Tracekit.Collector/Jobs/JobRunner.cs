@@ -186,21 +186,15 @@ public sealed class JobRunner
 
     private void SampleUntilExit(Process process, ProcessTracker tracker, ProcessDiscovery discovery, JobCgroup? cgroup, RecordSink sink)
     {
-        using var host = HostSampler.Open();
+        using var forks = ForkSentinel.Open();
         var schedule = new TickSchedule((long)ClockAnchors.MonotonicNowNs(), _settings.IntervalNs);
-        ulong lastForks = 0;
         while (!process.HasExited)
         {
             Libc.SleepUntilMonotonicNs(schedule.NextDueNs);
             ulong nowNs = ClockAnchors.MonotonicNowNs();
             schedule.Take((long)nowNs, out _);
-            // The host sampler's /proc/stat read gives the fork counter; its records are not needed in a job stream.
-            host.ReadForkCounter();
-            if (host.ForksSinceBoot != lastForks || tracker.HasExitsSinceScan)
-            {
-                lastForks = host.ForksSinceBoot;
-                discovery.Scan(tracker, nowNs, sink);
-            }
+            // Only a new process on the host can be a new descendant of the job, so a quiet tick skips the listing.
+            if (forks.CheckForkedSinceLastCall() || tracker.HasExitsSinceScan) discovery.Scan(tracker, nowNs, sink);
             tracker.Sample(nowNs, schedule.Ticks, sink);
             if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok) WriteCgroupSample(cgroup, nowNs, cg, sink);
         }

@@ -21,6 +21,8 @@ public sealed class CollectSession : IDisposable
     private readonly RingWriter _ring;
     private readonly RecordSink _sink;
     private readonly HostSampler _host;
+    private readonly ForkSentinel _forks;
+    private readonly long _hostEveryTicks;
     private readonly ProcessTracker _processes;
     private readonly ProcessDiscovery _discovery;
     private readonly List<PidDirectoryWatcher> _pidDirectories = new();
@@ -37,6 +39,8 @@ public sealed class CollectSession : IDisposable
         _ring = ring;
         _sink = new RecordSink(ring);
         _host = HostSampler.Open();
+        _forks = ForkSentinel.Open();
+        _hostEveryTicks = Math.Max(1, settings.HostIntervalNs / settings.IntervalNs);
         _processes = new ProcessTracker((int)Math.Max(1, StatRefreshNs / settings.IntervalNs));
         _discovery = new ProcessDiscovery(settings.All, settings.MatchPattern is null ? null : new Regex(settings.MatchPattern, RegexOptions.CultureInvariant));
         if (settings.Peers.Count > 0) _peers = new PeerProber(settings.Peers, ring);
@@ -46,6 +50,8 @@ public sealed class CollectSession : IDisposable
     public TickSchedule? Schedule { get; private set; }
     public LatenessHistogram Lateness => _lateness;
     public long RecordsWritten => _sink.RecordsWritten;
+    /// <summary>Whether the calling thread, which runs the tick loop, is in the realtime class.</summary>
+    public bool IsRealtime { get; private set; }
 
     /// <summary>Creates the run folders and the ring, resolves every target; throws ArgumentException or IOException.</summary>
     public static CollectSession Start(CollectSettings settings)
@@ -67,6 +73,8 @@ public sealed class CollectSession : IDisposable
         {
             session = new CollectSession(settings, layout, ring);
             session.ResolveTargets();
+            // The class is per thread: Start and Run must be called on the same thread (the command does so).
+            session.IsRealtime = EnterPriority(settings.Priority);
             return session;
         }
         catch
@@ -99,7 +107,9 @@ public sealed class CollectSession : IDisposable
             if (!_processes.TryAdopt(pid, followChildren: true, startNs, _sink))
                 Console.Error.WriteLine($"tracekit: warning: --pid {pid} is not a running process we can read; skipped");
         }
-        _discovery.Scan(_processes, startNs, _sink);
+        // The first listing reads the identity of every process on the host (~10 ms with 1000 processes): only
+        // worth it when a process could be selected.
+        if (_discovery.CanSelect(_processes)) _discovery.Scan(_processes, startNs, _sink);
         // Members of a selected cgroup are adopted now, not only after the host's next fork.
         foreach (var cg in _cgroups) cg.AdoptMembers(_processes, startNs, _sink);
         _peers?.Start();
@@ -110,7 +120,7 @@ public sealed class CollectSession : IDisposable
         long endNs = _settings.DurationNs > 0 ? (long)startNs + _settings.DurationNs : long.MaxValue;
         long nextSelfReportNs = (long)startNs;
         long nextAnchorNs = (long)startNs + ClockAnchorEveryNs;
-        ulong lastForks = _host.ForksSinceBoot;
+        long lastHostTick = -1;
 
         while (!_stopRequested)
         {
@@ -124,7 +134,7 @@ public sealed class CollectSession : IDisposable
             schedule.Take((long)nowNs, out long latenessNs);
             _lateness.Record(latenessNs);
             // One clock read per tick: every record of the tick carries the same timestamp.
-            Tick(nowNs, schedule.Ticks, ref lastForks);
+            Tick(nowNs, schedule.Ticks, ref lastHostTick);
 
             if ((long)nowNs >= nextSelfReportNs)
             {
@@ -139,6 +149,8 @@ public sealed class CollectSession : IDisposable
         }
 
         var endTs = ClockAnchors.MonotonicNowNs();
+        // The host's cumulative counters must cover the whole run, whatever tick the host was last read on.
+        if (lastHostTick != schedule.Ticks) _host.Sample(endTs, _sink);
         _self.Report(endTs, schedule, _sink, _ring);
         _sink.Write(ClockAnchors.Read());
         _peers?.Stop();
@@ -147,14 +159,19 @@ public sealed class CollectSession : IDisposable
         RunMetadata.Write(_layout, _settings, this);
     }
 
-    private void Tick(ulong timestampNs, long tickIndex, ref ulong lastForks)
+    private void Tick(ulong timestampNs, long tickIndex, ref long lastHostTick)
     {
-        _host.Sample(timestampNs, _sink);
+        // Ticks are counted from 1; the host is read on the first tick and then every _hostEveryTicks.
+        if ((tickIndex - 1) % _hostEveryTicks == 0)
+        {
+            _host.Sample(timestampNs, _sink);
+            lastHostTick = tickIndex;
+        }
         foreach (var dir in _pidDirectories) dir.Poll(_processes, timestampNs, _sink);
-        bool forked = _host.ForksSinceBoot != lastForks;
-        lastForks = _host.ForksSinceBoot;
+        bool forked = _forks.CheckForkedSinceLastCall();
         // A fork may add a process to follow; an exit of a tracked process may have freed a PID that is reused.
-        if (forked || _processes.HasExitsSinceScan) _discovery.Scan(_processes, timestampNs, _sink);
+        // With nothing to follow and nothing to match, no new process can be selected: skip the /proc listing.
+        if ((forked && _discovery.CanSelect(_processes)) || _processes.HasExitsSinceScan) _discovery.Scan(_processes, timestampNs, _sink);
         if (forked)
         {
             foreach (var cg in _cgroups) cg.AdoptMembers(_processes, timestampNs, _sink);
@@ -163,9 +180,21 @@ public sealed class CollectSession : IDisposable
         foreach (var cg in _cgroups) cg.Sample(timestampNs, _sink);
     }
 
+    private static bool EnterPriority(SamplingPriority priority)
+    {
+        if (priority == SamplingPriority.Normal) return false;
+        // Priority 1, the lowest realtime level: above every normal thread (so a loaded host cannot delay a tick
+        // by a whole scheduler slice) and below any realtime work the operator runs.
+        if (Native.Libc.TrySetCurrentThreadFifo(1, out int errno)) return true;
+        if (priority == SamplingPriority.Realtime)
+            throw new IOException($"--priority realtime: cannot enter SCHED_FIFO ({Native.Libc.DescribeErrno(errno)}); run as root or with CAP_SYS_NICE");
+        return false;
+    }
+
     public void Dispose()
     {
         _peers?.Dispose();
+        _forks.Dispose();
         _host.Dispose();
         _processes.Dispose();
         _discovery.Dispose();

@@ -24,9 +24,6 @@ public sealed class HostSampler : IDisposable
         _netDev = netDev;
     }
 
-    /// <summary>Fork count from the last /proc/stat read: a change means new processes may need adopting.</summary>
-    public ulong ForksSinceBoot { get; private set; }
-
     public static HostSampler Open(string procRoot = "/proc")
     {
         return new HostSampler(OpenRequired($"{procRoot}/stat"), OpenRequired($"{procRoot}/meminfo"), OpenRequired($"{procRoot}/net/dev"));
@@ -46,18 +43,10 @@ public sealed class HostSampler : IDisposable
         SampleNetwork(timestampNs, sink);
     }
 
-    /// <summary>Reads /proc/stat for the fork counter only (a job stream needs no host records).</summary>
-    public void ReadForkCounter()
-    {
-        if (_stat.TryReadGrowing(ref _buffer, out int length) != ProcReadStatus.Ok) return;
-        if (ProcStatParser.TryParse(_buffer.AsSpan(0, length), _perCpu, out var summary)) ForksSinceBoot = summary.ForksSinceBoot;
-    }
-
     private void SampleCpu(ulong timestampNs, RecordSink sink)
     {
         if (_stat.TryReadGrowing(ref _buffer, out int length) != ProcReadStatus.Ok) return;
         if (!ProcStatParser.TryParse(_buffer.AsSpan(0, length), _perCpu, out var summary)) return;
-        ForksSinceBoot = summary.ForksSinceBoot;
         sink.Write(ToRecord(timestampNs, -1, summary.Total));
         int rows = Math.Min(summary.CpuRowCount, _perCpu.Length);
         for (int i = 0; i < rows; i++)

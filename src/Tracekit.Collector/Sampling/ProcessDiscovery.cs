@@ -33,6 +33,12 @@ public sealed class ProcessDiscovery : IDisposable
         _match = match;
     }
 
+    /// <summary>
+    /// Whether a new process could be selected at all: with --all or --match any process could, otherwise only a
+    /// child of a tracked process. False means a listing after a fork would be wasted.
+    /// </summary>
+    public bool CanSelect(ProcessTracker tracker) => _adoptAll || _match is not null || tracker.Count > 0;
+
     /// <summary>Lists /proc and adopts the new PIDs that the selection wants.</summary>
     public void Scan(ProcessTracker tracker, ulong timestampNs, RecordSink sink)
     {

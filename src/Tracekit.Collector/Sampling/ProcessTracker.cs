@@ -23,7 +23,7 @@ public sealed class ProcessTracker : IDisposable
     private readonly byte[] _cmdlineBuffer = new byte[4096];
     private readonly List<(int Pid, ulong StartTicks)> _exitedSinceScan = new();
 
-    /// <param name="statEveryTicks">Read /proc/PID/stat (RSS, threads) every this many ticks; CPU is read every tick.</param>
+    /// <param name="statEveryTicks">Read RSS and threads every this many ticks; CPU is read every tick.</param>
     public ProcessTracker(int statEveryTicks)
     {
         _statEveryTicks = Math.Max(1, statEveryTicks);
@@ -96,10 +96,10 @@ public sealed class ProcessTracker : IDisposable
             var p = _slots[i];
             if (p is null) continue;
             // Spread the stat reads of different processes over the ticks of one refresh period.
-            if ((tickIndex + i) % _statEveryTicks == 0 && p.Reader.TryReadStat(out var stat) == ProcReadStatus.Ok)
+            if ((tickIndex + i) % _statEveryTicks == 0 && p.Reader.TryReadMemoryAndThreads(out long rssPages, out int threads) == ProcReadStatus.Ok)
             {
-                p.RssKb = (ulong)Math.Max(0, stat.RssPages) * PageSizeKb;
-                p.Threads = stat.ThreadCount;
+                p.RssKb = (ulong)rssPages * PageSizeKb;
+                p.Threads = threads;
             }
 
             var status = p.Reader.TryReadCpuTimeNsUnconfirmed(out long cpuNs);

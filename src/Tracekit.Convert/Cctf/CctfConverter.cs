@@ -52,7 +52,9 @@ public static class CctfConverter
     {
         progress ??= NoProgress.Instance;
         warn ??= static _ => { };
-        var nodes = RunLayout.Discover(options.RunDirectory);
+        // .NET captures (raw nettrace) are decoded into scratch rings that join their nodes as streams (Dotnet/).
+        using var dotnet = Dotnet.DotnetCaptures.Decode(RunLayout.Discover(options.RunDirectory), warn);
+        var nodes = dotnet.Nodes;
         string outputDirectory = Path.GetFullPath(options.ResolvedOutputDirectory);
         var audits = new List<NodeAudit>();
         var descriptions = new List<NodeDescription>();
@@ -90,7 +92,7 @@ public static class CctfConverter
         outputs.WriteDocument(CctfFiles.Nodes, stream => NodeCatalogWriter.WriteNodes(stream, descriptions));
         outputs.WriteDocument(CctfFiles.Links, stream => NodeCatalogWriter.WriteLinks(stream, descriptions));
         var result = new CctfResult { OutputDirectory = outputDirectory, Nodes = audits };
-        outputs.WriteText(CctfFiles.AuditReport, AuditReport.Render(options.RunDirectory, audits, descriptions));
+        outputs.WriteText(CctfFiles.AuditReport, AuditReport.Render(options.RunDirectory, audits, descriptions) + dotnet.RenderAudit());
         outputs.Commit();
         return result;
     }
@@ -130,7 +132,7 @@ public static class CctfConverter
     private static IRecordSource OpenNode(NodeSource node, IReadObserver observer, bool salvage)
     {
         var cursors = node.Streams
-            .Select(stream => new StreamCursor(new StreamContext(stream, string.Empty), observer, salvage))
+            .Select(stream => new StreamCursor(new StreamContext(stream, string.Empty), Dotnet.DotnetCaptures.Observe(stream, observer), salvage))
             .ToList();
 
         // One stream (the usual case) needs no merge and no payload copy.

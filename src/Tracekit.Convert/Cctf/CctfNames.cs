@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Tracekit.Convert.Output;
 
 namespace Tracekit.Convert.Cctf;
 
@@ -9,104 +9,104 @@ namespace Tracekit.Convert.Cctf;
 internal static class CctfNames
 {
     // Shared.
-    public static readonly JsonEncodedText TsMs = JsonEncodedText.Encode("ts_ms");
-    public static readonly JsonEncodedText Ts = JsonEncodedText.Encode("ts");
-    public static readonly JsonEncodedText Node = JsonEncodedText.Encode("node");
-    public static readonly JsonEncodedText NodeId = JsonEncodedText.Encode("node_id");
-    public static readonly JsonEncodedText Stage = JsonEncodedText.Encode("stage");
-    public static readonly JsonEncodedText Pid = JsonEncodedText.Encode("pid");
-    public static readonly JsonEncodedText StartTicks = JsonEncodedText.Encode("start_ticks");
-    public static readonly JsonEncodedText DtMs = JsonEncodedText.Encode("dt_ms");
-    public static readonly JsonEncodedText CpuMs = JsonEncodedText.Encode("cpu_ms");
-    public static readonly JsonEncodedText Event = JsonEncodedText.Encode("event");
-    public static readonly JsonEncodedText Stream = JsonEncodedText.Encode("stream");
+    public static readonly JsonName TsMs = JsonName.Of("ts_ms");
+    public static readonly JsonName Ts = JsonName.Of("ts");
+    public static readonly JsonName Node = JsonName.Of("node");
+    public static readonly JsonName NodeId = JsonName.Of("node_id");
+    public static readonly JsonName Stage = JsonName.Of("stage");
+    public static readonly JsonName Pid = JsonName.Of("pid");
+    public static readonly JsonName StartTicks = JsonName.Of("start_ticks");
+    public static readonly JsonName DtMs = JsonName.Of("dt_ms");
+    public static readonly JsonName CpuMs = JsonName.Of("cpu_ms");
+    public static readonly JsonName Event = JsonName.Of("event");
+    public static readonly JsonName Stream = JsonName.Of("stream");
 
     // nodes.json, links.json.
-    public static readonly JsonEncodedText CpuCores = JsonEncodedText.Encode("cpu_cores");
-    public static readonly JsonEncodedText MemMb = JsonEncodedText.Encode("mem_mb");
-    public static readonly JsonEncodedText CpuModel = JsonEncodedText.Encode("cpu_model");
-    public static readonly JsonEncodedText CpuFreqMhz = JsonEncodedText.Encode("cpu_freq_mhz");
-    public static readonly JsonEncodedText Hostname = JsonEncodedText.Encode("hostname");
-    public static readonly JsonEncodedText Kernel = JsonEncodedText.Encode("kernel");
-    public static readonly JsonEncodedText U = JsonEncodedText.Encode("u");
-    public static readonly JsonEncodedText V = JsonEncodedText.Encode("v");
-    public static readonly JsonEncodedText BwBps = JsonEncodedText.Encode("BW_bps");
-    public static readonly JsonEncodedText PrS = JsonEncodedText.Encode("PR_s");
+    public static readonly JsonName CpuCores = JsonName.Of("cpu_cores");
+    public static readonly JsonName MemMb = JsonName.Of("mem_mb");
+    public static readonly JsonName CpuModel = JsonName.Of("cpu_model");
+    public static readonly JsonName CpuFreqMhz = JsonName.Of("cpu_freq_mhz");
+    public static readonly JsonName Hostname = JsonName.Of("hostname");
+    public static readonly JsonName Kernel = JsonName.Of("kernel");
+    public static readonly JsonName U = JsonName.Of("u");
+    public static readonly JsonName V = JsonName.Of("v");
+    public static readonly JsonName BwBps = JsonName.Of("BW_bps");
+    public static readonly JsonName PrS = JsonName.Of("PR_s");
 
     // host_metrics.jsonl, link_metrics.jsonl.
-    public static readonly JsonEncodedText CpuUtil = JsonEncodedText.Encode("cpu_util");
-    public static readonly JsonEncodedText MemFreeMb = JsonEncodedText.Encode("mem_free_mb");
-    public static readonly JsonEncodedText Link = JsonEncodedText.Encode("link");
-    public static readonly JsonEncodedText RxBps = JsonEncodedText.Encode("rx_Bps");
-    public static readonly JsonEncodedText TxBps = JsonEncodedText.Encode("tx_Bps");
+    public static readonly JsonName CpuUtil = JsonName.Of("cpu_util");
+    public static readonly JsonName MemFreeMb = JsonName.Of("mem_free_mb");
+    public static readonly JsonName Link = JsonName.Of("link");
+    public static readonly JsonName RxBps = JsonName.Of("rx_Bps");
+    public static readonly JsonName TxBps = JsonName.Of("tx_Bps");
 
     // proc_*.jsonl.
-    public static readonly JsonEncodedText RssKb = JsonEncodedText.Encode("rss_kb");
+    public static readonly JsonName RssKb = JsonName.Of("rss_kb");
 
     // invocations.jsonl.
-    public static readonly JsonEncodedText TraceId = JsonEncodedText.Encode("trace_id");
-    public static readonly JsonEncodedText SpanId = JsonEncodedText.Encode("span_id");
-    public static readonly JsonEncodedText ParentId = JsonEncodedText.Encode("parent_id");
-    public static readonly JsonEncodedText ModuleId = JsonEncodedText.Encode("module_id");
-    public static readonly JsonEncodedText InstanceId = JsonEncodedText.Encode("instance_id");
-    public static readonly JsonEncodedText TsEnqueue = JsonEncodedText.Encode("ts_enqueue");
-    public static readonly JsonEncodedText TsStart = JsonEncodedText.Encode("ts_start");
-    public static readonly JsonEncodedText TsEnd = JsonEncodedText.Encode("ts_end");
-    public static readonly JsonEncodedText Method = JsonEncodedText.Encode("method");
-    public static readonly JsonEncodedText Path = JsonEncodedText.Encode("path");
-    public static readonly JsonEncodedText BytesIn = JsonEncodedText.Encode("bytes_in");
-    public static readonly JsonEncodedText BytesOut = JsonEncodedText.Encode("bytes_out");
-    public static readonly JsonEncodedText CpuTimeMs = JsonEncodedText.Encode("cpu_time_ms");
-    public static readonly JsonEncodedText QueueTimeMs = JsonEncodedText.Encode("queue_time_ms");
-    public static readonly JsonEncodedText ServiceTimeMs = JsonEncodedText.Encode("service_time_ms");
-    public static readonly JsonEncodedText RtMs = JsonEncodedText.Encode("rt_ms");
-    public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
-    public static readonly JsonEncodedText Input = JsonEncodedText.Encode("input");
-    public static readonly JsonEncodedText Output = JsonEncodedText.Encode("output");
-    public static readonly JsonEncodedText Cpuset = JsonEncodedText.Encode("cpuset");
-    public static readonly JsonEncodedText Cgroup = JsonEncodedText.Encode("cgroup");
-    public static readonly JsonEncodedText PidStartTicks = JsonEncodedText.Encode("pid_start_ticks");
-    public static readonly JsonEncodedText PeakRssKb = JsonEncodedText.Encode("peak_rss_kb");
+    public static readonly JsonName TraceId = JsonName.Of("trace_id");
+    public static readonly JsonName SpanId = JsonName.Of("span_id");
+    public static readonly JsonName ParentId = JsonName.Of("parent_id");
+    public static readonly JsonName ModuleId = JsonName.Of("module_id");
+    public static readonly JsonName InstanceId = JsonName.Of("instance_id");
+    public static readonly JsonName TsEnqueue = JsonName.Of("ts_enqueue");
+    public static readonly JsonName TsStart = JsonName.Of("ts_start");
+    public static readonly JsonName TsEnd = JsonName.Of("ts_end");
+    public static readonly JsonName Method = JsonName.Of("method");
+    public static readonly JsonName Path = JsonName.Of("path");
+    public static readonly JsonName BytesIn = JsonName.Of("bytes_in");
+    public static readonly JsonName BytesOut = JsonName.Of("bytes_out");
+    public static readonly JsonName CpuTimeMs = JsonName.Of("cpu_time_ms");
+    public static readonly JsonName QueueTimeMs = JsonName.Of("queue_time_ms");
+    public static readonly JsonName ServiceTimeMs = JsonName.Of("service_time_ms");
+    public static readonly JsonName RtMs = JsonName.Of("rt_ms");
+    public static readonly JsonName Status = JsonName.Of("status");
+    public static readonly JsonName Input = JsonName.Of("input");
+    public static readonly JsonName Output = JsonName.Of("output");
+    public static readonly JsonName Cpuset = JsonName.Of("cpuset");
+    public static readonly JsonName Cgroup = JsonName.Of("cgroup");
+    public static readonly JsonName PidStartTicks = JsonName.Of("pid_start_ticks");
+    public static readonly JsonName PeakRssKb = JsonName.Of("peak_rss_kb");
 
     // placement_events.jsonl.
-    public static readonly JsonEncodedText AppId = JsonEncodedText.Encode("app_id");
+    public static readonly JsonName AppId = JsonName.Of("app_id");
 
     // process_events.jsonl.
-    public static readonly JsonEncodedText Ppid = JsonEncodedText.Encode("ppid");
-    public static readonly JsonEncodedText Command = JsonEncodedText.Encode("command");
-    public static readonly JsonEncodedText CommandLine = JsonEncodedText.Encode("command_line");
-    public static readonly JsonEncodedText ExitStatus = JsonEncodedText.Encode("exit_status");
-    public static readonly JsonEncodedText Signal = JsonEncodedText.Encode("signal");
-    public static readonly JsonEncodedText UserTimeMs = JsonEncodedText.Encode("user_time_ms");
-    public static readonly JsonEncodedText SystemTimeMs = JsonEncodedText.Encode("system_time_ms");
-    public static readonly JsonEncodedText MaxRssKb = JsonEncodedText.Encode("max_rss_kb");
-    public static readonly JsonEncodedText Start = JsonEncodedText.Encode("start");
-    public static readonly JsonEncodedText Exit = JsonEncodedText.Encode("exit");
+    public static readonly JsonName Ppid = JsonName.Of("ppid");
+    public static readonly JsonName Command = JsonName.Of("command");
+    public static readonly JsonName CommandLine = JsonName.Of("command_line");
+    public static readonly JsonName ExitStatus = JsonName.Of("exit_status");
+    public static readonly JsonName Signal = JsonName.Of("signal");
+    public static readonly JsonName UserTimeMs = JsonName.Of("user_time_ms");
+    public static readonly JsonName SystemTimeMs = JsonName.Of("system_time_ms");
+    public static readonly JsonName MaxRssKb = JsonName.Of("max_rss_kb");
+    public static readonly JsonName Start = JsonName.Of("start");
+    public static readonly JsonName Exit = JsonName.Of("exit");
 
     // dotnet_metrics.jsonl, dotnet_events.jsonl.
-    public static readonly JsonEncodedText Meter = JsonEncodedText.Encode("meter");
-    public static readonly JsonEncodedText Instrument = JsonEncodedText.Encode("instrument");
-    public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
-    public static readonly JsonEncodedText Unit = JsonEncodedText.Encode("unit");
-    public static readonly JsonEncodedText Sequence = JsonEncodedText.Encode("sequence");
-    public static readonly JsonEncodedText DurationMs = JsonEncodedText.Encode("duration_ms");
-    public static readonly JsonEncodedText Detail = JsonEncodedText.Encode("detail");
+    public static readonly JsonName Meter = JsonName.Of("meter");
+    public static readonly JsonName Instrument = JsonName.Of("instrument");
+    public static readonly JsonName Value = JsonName.Of("value");
+    public static readonly JsonName Unit = JsonName.Of("unit");
+    public static readonly JsonName Sequence = JsonName.Of("sequence");
+    public static readonly JsonName DurationMs = JsonName.Of("duration_ms");
+    public static readonly JsonName Detail = JsonName.Of("detail");
 
     // cgroup_metrics.jsonl.
-    public static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
-    public static readonly JsonEncodedText MemoryBytes = JsonEncodedText.Encode("memory_bytes");
-    public static readonly JsonEncodedText MemoryPeakBytes = JsonEncodedText.Encode("memory_peak_bytes");
-    public static readonly JsonEncodedText MemoryLimitBytes = JsonEncodedText.Encode("memory_limit_bytes");
+    public static readonly JsonName Version = JsonName.Of("version");
+    public static readonly JsonName MemoryBytes = JsonName.Of("memory_bytes");
+    public static readonly JsonName MemoryPeakBytes = JsonName.Of("memory_peak_bytes");
+    public static readonly JsonName MemoryLimitBytes = JsonName.Of("memory_limit_bytes");
 
     // clock_anchors.jsonl.
-    public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
-    public static readonly JsonEncodedText Segment = JsonEncodedText.Encode("segment");
-    public static readonly JsonEncodedText RealtimeNs = JsonEncodedText.Encode("realtime_ns");
-    public static readonly JsonEncodedText MonotonicNs = JsonEncodedText.Encode("monotonic_ns");
-    public static readonly JsonEncodedText SyncState = JsonEncodedText.Encode("sync_state");
-    public static readonly JsonEncodedText ClockStatus = JsonEncodedText.Encode("clock_status");
-    public static readonly JsonEncodedText Unsynchronized = JsonEncodedText.Encode("unsynchronized");
-    public static readonly JsonEncodedText OffsetNs = JsonEncodedText.Encode("offset_ns");
-    public static readonly JsonEncodedText MaxErrorNs = JsonEncodedText.Encode("maxerror_ns");
-    public static readonly JsonEncodedText EstErrorNs = JsonEncodedText.Encode("esterror_ns");
+    public static readonly JsonName Source = JsonName.Of("source");
+    public static readonly JsonName Segment = JsonName.Of("segment");
+    public static readonly JsonName RealtimeNs = JsonName.Of("realtime_ns");
+    public static readonly JsonName MonotonicNs = JsonName.Of("monotonic_ns");
+    public static readonly JsonName SyncState = JsonName.Of("sync_state");
+    public static readonly JsonName ClockStatus = JsonName.Of("clock_status");
+    public static readonly JsonName Unsynchronized = JsonName.Of("unsynchronized");
+    public static readonly JsonName OffsetNs = JsonName.Of("offset_ns");
+    public static readonly JsonName MaxErrorNs = JsonName.Of("maxerror_ns");
+    public static readonly JsonName EstErrorNs = JsonName.Of("esterror_ns");
 }

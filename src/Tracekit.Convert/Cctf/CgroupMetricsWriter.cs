@@ -26,14 +26,14 @@ internal sealed class CgroupMetricsWriter(JsonlFile file)
         }
 
         _previous[sample.Path] = (record.TimestampNs, record.EpochMs, record.AnchorVersion, sample.CpuUsageNs);
-        var json = Rows.BeginTimed(file, record);
-        json.WriteString(CctfNames.Cgroup, sample.Path);
-        json.WriteNumber(CctfNames.Version, sample.Version);
-        json.WriteNumberOrNull(CctfNames.DtMs, dtMs);
-        json.WriteMsFromNsOrNull(CctfNames.CpuMs, cpuNs);
-        json.WriteNumber(CctfNames.MemoryBytes, sample.MemoryBytes);
-        json.WriteNumberOrNull(CctfNames.MemoryPeakBytes, sample.MemoryPeakBytes);
-        json.WriteNumberOrNull(CctfNames.MemoryLimitBytes, sample.MemoryLimitBytes);
-        file.EndRow();
+        var row = Rows.BeginTimed(file, record);
+        row.String(CctfNames.Cgroup, sample.Path);
+        row.Number(CctfNames.Version, sample.Version);
+        row.Number(CctfNames.DtMs, dtMs);
+        row.MsFromNs(CctfNames.CpuMs, cpuNs);
+        row.Number(CctfNames.MemoryBytes, sample.MemoryBytes);
+        row.Number(CctfNames.MemoryPeakBytes, sample.MemoryPeakBytes);
+        row.Number(CctfNames.MemoryLimitBytes, sample.MemoryLimitBytes);
+        row.End();
     }
 }

@@ -23,63 +23,63 @@ internal sealed class EventWriters(CctfFileSet files)
     /// <summary>cctf-compat.md: <c>ts</c>, not <c>ts_ms</c>, and the record's own node_id and stage.</summary>
     public void OnPlacement(StreamCursor record, in Placement placement)
     {
-        var json = files.PlacementEvents.BeginRow();
-        json.WriteNumber(CctfNames.Ts, record.EpochMs);
-        json.WriteString(CctfNames.AppId, placement.AppId);
-        json.WriteString(CctfNames.ModuleId, placement.ModuleId);
-        json.WriteString(CctfNames.InstanceId, placement.InstanceId);
-        json.WriteString(CctfNames.NodeId, placement.NodeId);
-        json.WriteString(CctfNames.Event, placement.Event);
-        json.WriteString(CctfNames.Stage, placement.Stage);
-        files.PlacementEvents.EndRow();
+        var row = files.PlacementEvents.Row();
+        row.Number(CctfNames.Ts, record.EpochMs);
+        row.String(CctfNames.AppId, placement.AppId);
+        row.String(CctfNames.ModuleId, placement.ModuleId);
+        row.String(CctfNames.InstanceId, placement.InstanceId);
+        row.String(CctfNames.NodeId, placement.NodeId);
+        row.String(CctfNames.Event, placement.Event);
+        row.String(CctfNames.Stage, placement.Stage);
+        row.End();
     }
 
     public void OnProcessStart(StreamCursor record, in ProcessStart start)
     {
-        var json = Rows.BeginTimed(files.ProcessEvents, record);
-        json.WriteString(CctfNames.Event, CctfNames.Start);
-        json.WriteNumber(CctfNames.Pid, start.Pid);
-        json.WriteNumber(CctfNames.StartTicks, start.StartTicks);
-        json.WriteNumber(CctfNames.Ppid, start.Ppid);
-        json.WriteString(CctfNames.Command, start.Command);
-        json.WriteStringOrNull(CctfNames.CommandLine, start.CommandLine);
-        files.ProcessEvents.EndRow();
+        var row = Rows.BeginTimed(files.ProcessEvents, record);
+        row.String(CctfNames.Event, CctfNames.Start);
+        row.Number(CctfNames.Pid, start.Pid);
+        row.Number(CctfNames.StartTicks, start.StartTicks);
+        row.Number(CctfNames.Ppid, start.Ppid);
+        row.String(CctfNames.Command, start.Command);
+        row.String(CctfNames.CommandLine, start.CommandLine);
+        row.End();
     }
 
     public void OnProcessExit(StreamCursor record, in ProcessExit exit)
     {
-        var json = Rows.BeginTimed(files.ProcessEvents, record);
-        json.WriteString(CctfNames.Event, CctfNames.Exit);
-        json.WriteNumber(CctfNames.Pid, exit.Pid);
-        json.WriteNumber(CctfNames.StartTicks, exit.StartTicks);
-        json.WriteNumberOrNull(CctfNames.ExitStatus, exit.ExitStatus);
-        json.WriteNumberOrNull(CctfNames.Signal, SignalOf(exit.ExitStatus));
-        json.WriteMsFromNsOrNull(CctfNames.UserTimeMs, exit.UserTimeUs * 1000);
-        json.WriteMsFromNsOrNull(CctfNames.SystemTimeMs, exit.SystemTimeUs * 1000);
-        json.WriteNumberOrNull(CctfNames.MaxRssKb, exit.MaxRssKb);
-        files.ProcessEvents.EndRow();
+        var row = Rows.BeginTimed(files.ProcessEvents, record);
+        row.String(CctfNames.Event, CctfNames.Exit);
+        row.Number(CctfNames.Pid, exit.Pid);
+        row.Number(CctfNames.StartTicks, exit.StartTicks);
+        row.Number(CctfNames.ExitStatus, exit.ExitStatus);
+        row.Number(CctfNames.Signal, SignalOf(exit.ExitStatus));
+        row.MsFromNs(CctfNames.UserTimeMs, exit.UserTimeUs * 1000);
+        row.MsFromNs(CctfNames.SystemTimeMs, exit.SystemTimeUs * 1000);
+        row.Number(CctfNames.MaxRssKb, exit.MaxRssKb);
+        row.End();
     }
 
     public void OnDotnetMetric(StreamCursor record, in DotnetMetric metric)
     {
-        var json = Rows.BeginTimed(files.DotnetMetrics, record);
-        json.WriteNumber(CctfNames.Pid, metric.Pid);
-        json.WriteString(CctfNames.Meter, metric.Meter);
-        json.WriteString(CctfNames.Instrument, metric.Instrument);
-        json.WriteNumberOrNull(CctfNames.Value, metric.Value);
-        json.WriteStringOrNull(CctfNames.Unit, metric.Unit);
-        files.DotnetMetrics.EndRow();
+        var row = Rows.BeginTimed(files.DotnetMetrics, record);
+        row.Number(CctfNames.Pid, metric.Pid);
+        row.String(CctfNames.Meter, metric.Meter);
+        row.String(CctfNames.Instrument, metric.Instrument);
+        row.Number(CctfNames.Value, metric.Value);
+        row.String(CctfNames.Unit, metric.Unit);
+        row.End();
     }
 
     public void OnDotnetEvent(StreamCursor record, in DotnetEvent dotnetEvent)
     {
-        var json = Rows.BeginTimed(files.DotnetEvents, record);
-        json.WriteNumber(CctfNames.Pid, dotnetEvent.Pid);
-        json.WriteString(CctfNames.Event, DotnetEventNames[(int)dotnetEvent.EventType]);
-        json.WriteNumber(CctfNames.Sequence, dotnetEvent.Sequence);
-        json.WriteMsFromNsOrNull(CctfNames.DurationMs, dotnetEvent.DurationNs);
-        json.WriteStringOrNull(CctfNames.Detail, dotnetEvent.Detail);
-        files.DotnetEvents.EndRow();
+        var row = Rows.BeginTimed(files.DotnetEvents, record);
+        row.Number(CctfNames.Pid, dotnetEvent.Pid);
+        row.String(CctfNames.Event, DotnetEventNames[(int)dotnetEvent.EventType]);
+        row.Number(CctfNames.Sequence, dotnetEvent.Sequence);
+        row.MsFromNs(CctfNames.DurationMs, dotnetEvent.DurationNs);
+        row.String(CctfNames.Detail, dotnetEvent.Detail);
+        row.End();
     }
 
     /// <summary>

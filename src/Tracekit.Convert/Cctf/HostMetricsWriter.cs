@@ -31,9 +31,9 @@ internal sealed class HostMetricsWriter(JsonlFile file, NodeAudit audit)
         if (_hasPrevious && totalTicks > _previousTotalTicks && busyTicks >= _previousBusyTicks)
         {
             double utilPercent = 100.0 * (busyTicks - _previousBusyTicks) / (totalTicks - _previousTotalTicks);
-            var json = Rows.BeginTimed(file, record);
-            json.WriteNumber(CctfNames.CpuUtil, Rows.Round3(Math.Min(100.0, utilPercent)));
-            file.EndRow();
+            var row = Rows.BeginTimed(file, record);
+            row.Number(CctfNames.CpuUtil, Rows.Round3(Math.Min(100.0, utilPercent)));
+            row.End();
         }
 
         _hasPrevious = true;
@@ -47,8 +47,8 @@ internal sealed class HostMetricsWriter(JsonlFile file, NodeAudit audit)
 
         // MemAvailable is 0 only on kernels before 3.14, which lack it.
         ulong freeKb = memory.MemAvailableKb > 0 ? memory.MemAvailableKb : memory.MemFreeKb;
-        var json = Rows.BeginTimed(file, record);
-        json.WriteNumber(CctfNames.MemFreeMb, freeKb / 1024);
-        file.EndRow();
+        var row = Rows.BeginTimed(file, record);
+        row.Number(CctfNames.MemFreeMb, freeKb / 1024);
+        row.End();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tracekit.Convert.Audit;
 using Tracekit.Convert.Output;
 using Tracekit.Convert.Reading;
@@ -25,7 +24,7 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
         long? enqueueMs = start.EnqueueNs is long enqueueNs
             ? EpochClock.ToEpochMs(EpochClock.ToEpochNs(unchecked((ulong)enqueueNs), record.Anchor))
             : null;
-        var open = new Open(start, record.Stream, record.EpochMs, enqueueMs, start.Pid is int pid ? processes.SamplesOf(pid) : 0);
+        var open = new Open(start, record.Stream, record.EpochMs, enqueueMs, start.Pid is int pid ? processes.StartWatch(pid) : 0);
         if (_open.Remove((start.TraceId, start.SpanId), out var earlier))
         {
             // The same ids started twice: keep both, the first as an unfinished row.
@@ -69,77 +68,75 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
         if (start.Pid is int pid)
         {
             audit.Invocations.WithPid++;
-            if (processes.SamplesOf(pid) > open.PidSamplesAtStart)
+            if (processes.EndWatch(pid) > open.PidSamplesAtStart)
             {
                 audit.Invocations.WithProcessSamples++;
             }
         }
 
-        var json = file.BeginRow();
-        json.WriteString(CctfNames.TraceId, start.TraceId);
-        json.WriteString(CctfNames.SpanId, start.SpanId);
-        json.WriteStringOrNull(CctfNames.ParentId, start.ParentId);
-        json.WriteStringOrNull(CctfNames.ModuleId, start.ModuleId);
-        json.WriteStringOrNull(CctfNames.InstanceId, start.InstanceId);
-        json.WriteNumberOrNull(CctfNames.TsEnqueue, open.EnqueueMs);
-        json.WriteNumber(CctfNames.TsStart, open.StartMs);
-        json.WriteNumberOrNull(CctfNames.TsEnd, endMs);
-        json.WriteString(CctfNames.Node, open.Stream.NodeJson);
-        json.WriteString(CctfNames.Stage, open.Stream.StageJson);
-        json.WriteStringOrNull(CctfNames.Method, start.Method);
-        json.WriteStringOrNull(CctfNames.Path, start.Path);
-        json.WriteNumberOrNull(CctfNames.BytesIn, end?.BytesIn);
-        json.WriteNumberOrNull(CctfNames.BytesOut, end?.BytesOut);
-        json.WriteMsFromNsOrNull(CctfNames.CpuTimeMs, end?.CpuTimeNs);
-        json.WriteNumberOrNull(CctfNames.QueueTimeMs, open.StartMs - open.EnqueueMs);
-        json.WriteNumberOrNull(CctfNames.ServiceTimeMs, endMs - open.StartMs);
-        json.WriteNumberOrNull(CctfNames.RtMs, endMs - (open.EnqueueMs ?? open.StartMs));
-        json.WriteNumberOrNull(CctfNames.Status, end?.Status);
-        json.WriteNumberOrNull(CctfNames.Pid, start.Pid);
+        var row = file.Row();
+        row.String(CctfNames.TraceId, start.TraceId);
+        row.String(CctfNames.SpanId, start.SpanId);
+        row.String(CctfNames.ParentId, start.ParentId);
+        row.String(CctfNames.ModuleId, start.ModuleId);
+        row.String(CctfNames.InstanceId, start.InstanceId);
+        row.Number(CctfNames.TsEnqueue, open.EnqueueMs);
+        row.Number(CctfNames.TsStart, open.StartMs);
+        row.Number(CctfNames.TsEnd, endMs);
+        row.Raw(open.Stream.NodeAndStage);
+        row.String(CctfNames.Method, start.Method);
+        row.String(CctfNames.Path, start.Path);
+        row.Number(CctfNames.BytesIn, end?.BytesIn);
+        row.Number(CctfNames.BytesOut, end?.BytesOut);
+        row.MsFromNs(CctfNames.CpuTimeMs, end?.CpuTimeNs);
+        row.Number(CctfNames.QueueTimeMs, open.StartMs - open.EnqueueMs);
+        row.Number(CctfNames.ServiceTimeMs, endMs - open.StartMs);
+        row.Number(CctfNames.RtMs, endMs - (open.EnqueueMs ?? open.StartMs));
+        row.Number(CctfNames.Status, end?.Status);
+        row.Number(CctfNames.Pid, start.Pid);
         if (start.Method == BatchMethod)
         {
-            json.WriteStringOrNull(CctfNames.Input, start.Input);
-            json.WriteStringOrNull(CctfNames.Output, start.Output);
-            json.WriteStringOrNull(CctfNames.Cpuset, start.Cpuset);
+            row.String(CctfNames.Input, start.Input);
+            row.String(CctfNames.Output, start.Output);
+            row.String(CctfNames.Cpuset, start.Cpuset);
         }
 
-        WriteAdditions(json, start.PidStartTicks, start.Cgroup, end?.PeakRssKb);
-        file.EndRow();
+        WriteAdditions(row, start.PidStartTicks, start.Cgroup, end?.PeakRssKb);
+        row.End();
     }
 
     private void WriteEndOnly(StreamCursor record, in InvocationEnd end)
     {
-        var json = file.BeginRow();
-        json.WriteString(CctfNames.TraceId, end.TraceId);
-        json.WriteString(CctfNames.SpanId, end.SpanId);
-        foreach (var name in (ReadOnlySpan<JsonEncodedText>)[CctfNames.ParentId, CctfNames.ModuleId, CctfNames.InstanceId, CctfNames.TsEnqueue, CctfNames.TsStart])
+        var row = file.Row();
+        row.String(CctfNames.TraceId, end.TraceId);
+        row.String(CctfNames.SpanId, end.SpanId);
+        foreach (var name in (ReadOnlySpan<JsonName>)[CctfNames.ParentId, CctfNames.ModuleId, CctfNames.InstanceId, CctfNames.TsEnqueue, CctfNames.TsStart])
         {
-            json.WriteNull(name);
+            row.Null(name);
         }
 
-        json.WriteNumber(CctfNames.TsEnd, record.EpochMs);
-        json.WriteString(CctfNames.Node, record.Stream.NodeJson);
-        json.WriteString(CctfNames.Stage, record.Stream.StageJson);
-        json.WriteNull(CctfNames.Method);
-        json.WriteNull(CctfNames.Path);
-        json.WriteNumberOrNull(CctfNames.BytesIn, end.BytesIn);
-        json.WriteNumberOrNull(CctfNames.BytesOut, end.BytesOut);
-        json.WriteMsFromNsOrNull(CctfNames.CpuTimeMs, end.CpuTimeNs);
-        json.WriteNull(CctfNames.QueueTimeMs);
-        json.WriteNull(CctfNames.ServiceTimeMs);
-        json.WriteNull(CctfNames.RtMs);
-        json.WriteNumberOrNull(CctfNames.Status, end.Status);
-        json.WriteNull(CctfNames.Pid);
-        WriteAdditions(json, null, null, end.PeakRssKb);
-        file.EndRow();
+        row.Number(CctfNames.TsEnd, record.EpochMs);
+        row.Raw(record.Stream.NodeAndStage);
+        row.Null(CctfNames.Method);
+        row.Null(CctfNames.Path);
+        row.Number(CctfNames.BytesIn, end.BytesIn);
+        row.Number(CctfNames.BytesOut, end.BytesOut);
+        row.MsFromNs(CctfNames.CpuTimeMs, end.CpuTimeNs);
+        row.Null(CctfNames.QueueTimeMs);
+        row.Null(CctfNames.ServiceTimeMs);
+        row.Null(CctfNames.RtMs);
+        row.Number(CctfNames.Status, end.Status);
+        row.Null(CctfNames.Pid);
+        WriteAdditions(row, null, null, end.PeakRssKb);
+        row.End();
     }
 
     /// <summary>Documented additions: the process identity, the cgroup and the peak RSS when known.</summary>
-    private static void WriteAdditions(Utf8JsonWriter json, long? pidStartTicks, string? cgroup, long? peakRssKb)
+    private static void WriteAdditions(JsonRow row, long? pidStartTicks, string? cgroup, long? peakRssKb)
     {
-        json.WriteNumberOrNull(CctfNames.PidStartTicks, pidStartTicks);
-        json.WriteStringOrNull(CctfNames.Cgroup, cgroup);
-        json.WriteNumberOrNull(CctfNames.PeakRssKb, peakRssKb);
+        row.Number(CctfNames.PidStartTicks, pidStartTicks);
+        row.String(CctfNames.Cgroup, cgroup);
+        row.Number(CctfNames.PeakRssKb, peakRssKb);
     }
 
     private sealed class Open(InvocationStart start, StreamContext stream, long startMs, long? enqueueMs, long pidSamplesAtStart)

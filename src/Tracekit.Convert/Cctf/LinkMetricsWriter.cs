@@ -58,14 +58,13 @@ internal sealed class LinkMetricsWriter(JsonlFile file, NodeAudit audit, string 
     {
         if (_tickRecord is not null && _tickInterfaces > 0)
         {
-            var json = file.BeginRow();
-            json.WriteNumber(CctfNames.TsMs, _tickEpochMs);
-            json.WriteString(CctfNames.Node, _tickRecord.Stream.NodeJson);
-            json.WriteString(CctfNames.Stage, _tickRecord.Stream.StageJson);
-            json.WriteString(CctfNames.Link, _link);
-            json.WriteNumber(CctfNames.RxBps, Rows.Round3(_tickRxBytesPerSecond));
-            json.WriteNumber(CctfNames.TxBps, Rows.Round3(_tickTxBytesPerSecond));
-            file.EndRow();
+            var row = file.Row();
+            row.Number(CctfNames.TsMs, _tickEpochMs);
+            row.Raw(_tickRecord.Stream.NodeAndStage);
+            row.String(CctfNames.Link, _link);
+            row.Number(CctfNames.RxBps, Rows.Round3(_tickRxBytesPerSecond));
+            row.Number(CctfNames.TxBps, Rows.Round3(_tickTxBytesPerSecond));
+            row.End();
         }
 
         _tickRecord = null;

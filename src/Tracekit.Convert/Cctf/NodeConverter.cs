@@ -120,22 +120,21 @@ internal sealed class NodeConverter : IReadObserver
         }
 
         _audit.Clock.Observe(stream, anchor, source);
-        var json = _files.ClockAnchors.BeginRow();
-        json.WriteNumber(CctfNames.TsMs, EpochClock.ToEpochMs(anchor.RealtimeNs));
-        json.WriteString(CctfNames.Node, stream.NodeJson);
-        json.WriteString(CctfNames.Stage, stream.StageJson);
-        json.WriteString(CctfNames.Stream, stream.Name);
-        json.WriteString(CctfNames.Source, source == AnchorSource.Record ? "record" : "segment_header");
-        json.WriteString(CctfNames.Segment, Path.GetFileName(segmentPath));
-        json.WriteNumber(CctfNames.RealtimeNs, anchor.RealtimeNs);
-        json.WriteNumber(CctfNames.MonotonicNs, anchor.TimestampNs);
-        json.WriteNumber(CctfNames.SyncState, anchor.ClockSyncState);
-        json.WriteNumber(CctfNames.ClockStatus, anchor.ClockStatus);
-        json.WriteBoolean(CctfNames.Unsynchronized, ClockAudit.IsUnsynchronized(anchor.ClockSyncState, anchor.ClockStatus));
-        json.WriteNumber(CctfNames.OffsetNs, anchor.ClockOffsetNs);
-        json.WriteNumber(CctfNames.MaxErrorNs, anchor.ClockMaxErrorNs);
-        json.WriteNumber(CctfNames.EstErrorNs, anchor.ClockEstErrorNs);
-        _files.ClockAnchors.EndRow();
+        var row = _files.ClockAnchors.Row();
+        row.Number(CctfNames.TsMs, EpochClock.ToEpochMs(anchor.RealtimeNs));
+        row.Raw(stream.NodeAndStage);
+        row.String(CctfNames.Stream, stream.Name);
+        row.String(CctfNames.Source, source == AnchorSource.Record ? "record" : "segment_header");
+        row.String(CctfNames.Segment, Path.GetFileName(segmentPath));
+        row.Number(CctfNames.RealtimeNs, anchor.RealtimeNs);
+        row.Number(CctfNames.MonotonicNs, anchor.TimestampNs);
+        row.Number(CctfNames.SyncState, anchor.ClockSyncState);
+        row.Number(CctfNames.ClockStatus, anchor.ClockStatus);
+        row.Bool(CctfNames.Unsynchronized, ClockAudit.IsUnsynchronized(anchor.ClockSyncState, anchor.ClockStatus));
+        row.Number(CctfNames.OffsetNs, anchor.ClockOffsetNs);
+        row.Number(CctfNames.MaxErrorNs, anchor.ClockMaxErrorNs);
+        row.Number(CctfNames.EstErrorNs, anchor.ClockEstErrorNs);
+        row.End();
     }
 
     public void OnDamage(StreamContext stream, RingDamage damage)

@@ -18,33 +18,80 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
     private const int EvictionThreshold = 100_000;
     private const long IdleEvictionMs = 10 * 60 * 1000;
 
-    private readonly Dictionary<(int Pid, ulong StartTicks), ProcessState> _processes = [];
-    private readonly Dictionary<int, long> _samplesByPid = [];
+    private readonly Dictionary<ProcessKey, ProcessState> _processes = [];
+    private readonly ProcessRows _rows = new(files);
+    private readonly Dictionary<int, Watch> _watched = [];
     private int _nextEvictionCount = EvictionThreshold;
 
-    /// <summary>Samples seen so far for a pid (any incarnation): the invocation join compares two readings of it.</summary>
-    public long SamplesOf(int pid) => _samplesByPid.GetValueOrDefault(pid);
+    /// <summary>
+    /// Starts counting the samples of a pid (any incarnation) for an invocation; returns the count so far. The
+    /// invocation join compares this reading with the one <see cref="EndWatch"/> returns. Only watched pids are
+    /// counted, so a run without invocations costs no lookup per sample.
+    /// </summary>
+    public long StartWatch(int pid)
+    {
+        if (!_watched.TryGetValue(pid, out var watch))
+        {
+            watch = new Watch();
+            _watched.Add(pid, watch);
+        }
+
+        watch.Watchers++;
+        return watch.Samples;
+    }
+
+    /// <summary>Ends one <see cref="StartWatch"/>; returns the pid's count of samples.</summary>
+    public long EndWatch(int pid)
+    {
+        if (!_watched.TryGetValue(pid, out var watch))
+        {
+            return 0;
+        }
+
+        if (--watch.Watchers == 0)
+        {
+            _watched.Remove(pid);
+        }
+
+        return watch.Samples;
+    }
 
     public void OnSample(StreamCursor record, in ProcessSample sample)
     {
         audit.Processes.Samples++;
-        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_processes, (sample.Pid, sample.StartTicks), out bool known);
+        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_processes, new ProcessKey(sample.Pid, sample.StartTicks), out bool known);
         if (known && record.TimestampNs <= state.LastTimestampNs)
         {
             audit.Processes.OutOfOrderSamples++;
             return;
         }
 
-        CollectionsMarshal.GetValueRefOrAddDefault(_samplesByPid, sample.Pid, out _)++;
-        WriteRss(record, sample);
-        if (!known)
+        if (_watched.Count != 0 && _watched.TryGetValue(sample.Pid, out var watch))
         {
-            audit.Processes.Processes++;
-            state = NewBaseline(record, sample);
-            MaybeEvict(record.EpochMs);
+            watch.Samples++;
+        }
+
+        var identity = known && ReferenceEquals(state.Identity.NodeAndStage, record.Stream.NodeAndStage)
+            ? state.Identity
+            : new ProcessIdentity(sample.Pid, sample.StartTicks, record.Stream);
+        if (known)
+        {
+            // Every sample has its proc_rss row; a closed CPU window adds proc_cpu and proc_metrics rows.
+            bool window = TryCloseWindow(record, sample, ref state, identity, out long cpuNs, out long dtMs);
+            _rows.Write(record.EpochMs, identity, sample.RssKb, window, cpuNs, dtMs);
             return;
         }
 
+        audit.Processes.Processes++;
+        state = NewBaseline(record, sample, identity);
+        _rows.Write(record.EpochMs, identity, sample.RssKb, window: false, cpuNs: 0, dtMs: 0);
+        MaybeEvict(record.EpochMs); // may move dictionary entries: state is not used after this
+    }
+
+    /// <summary>Advances a known process to this sample; true when that closes a CPU window (cpuNs over dtMs).</summary>
+    private bool TryCloseWindow(StreamCursor record, in ProcessSample sample, ref ProcessState state, ProcessIdentity identity, out long cpuNs, out long dtMs)
+    {
+        cpuNs = 0;
         long intervalNs = (long)(record.TimestampNs - state.LastTimestampNs);
         if (intervalNs > state.MaxIntervalNs)
         {
@@ -56,31 +103,34 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
         {
             // Two different clocks (ticks vs schedstat) or a counter that went back: no honest delta here.
             audit.Processes.CpuBaselineResets++;
-            state = NewBaseline(record, sample) with { MaxIntervalNs = state.MaxIntervalNs, MaxIntervalStartMs = state.MaxIntervalStartMs };
-            return;
+            state = NewBaseline(record, sample, identity) with { MaxIntervalNs = state.MaxIntervalNs, MaxIntervalStartMs = state.MaxIntervalStartMs };
+            dtMs = 0;
+            return false;
         }
 
         // Through one anchor, epoch differences tile exactly; across a new anchor (possibly a clock step) the
         // monotonic difference is the true window length.
-        long dtMs = record.AnchorVersion == state.AnchorVersion
+        dtMs = record.AnchorVersion == state.AnchorVersion
             ? record.EpochMs - state.LastEpochMs
             : EpochClock.RoundNsToMs(intervalNs);
         if (dtMs <= 0)
         {
             // Same millisecond as the baseline: keep the older baseline so the next window covers this one.
-            return;
+            return false;
         }
 
-        WriteCpu(record, sample, (long)(sample.CpuTimeNs - state.LastCpuTimeNs), dtMs);
+        cpuNs = (long)(sample.CpuTimeNs - state.LastCpuTimeNs);
+        state.Identity = identity;
         state.LastTimestampNs = record.TimestampNs;
         state.LastEpochMs = record.EpochMs;
         state.AnchorVersion = record.AnchorVersion;
         state.LastCpuTimeNs = sample.CpuTimeNs;
+        return true;
     }
 
     public void OnExit(in ProcessExit exit)
     {
-        if (_processes.Remove((exit.Pid, exit.StartTicks), out var state))
+        if (_processes.Remove(new ProcessKey(exit.Pid, exit.StartTicks), out var state))
         {
             Retire(state);
         }
@@ -97,8 +147,9 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
         _processes.Clear();
     }
 
-    private static ProcessState NewBaseline(StreamCursor record, in ProcessSample sample) => new()
+    private static ProcessState NewBaseline(StreamCursor record, in ProcessSample sample, ProcessIdentity identity) => new()
     {
+        Identity = identity,
         LastTimestampNs = record.TimestampNs,
         LastEpochMs = record.EpochMs,
         AnchorVersion = record.AnchorVersion,
@@ -122,7 +173,7 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
         }
 
         // Processes that exited without a ProcessExit record (missed between ticks) would otherwise pile up.
-        var idle = new List<(int, ulong)>();
+        var idle = new List<ProcessKey>();
         foreach (var (key, state) in _processes)
         {
             if (nowMs - state.LastEpochMs > IdleEvictionMs)
@@ -140,46 +191,24 @@ internal sealed class ProcessMetricsWriter(CctfFileSet files, NodeAudit audit)
         _nextEvictionCount = Math.Max(EvictionThreshold, _processes.Count * 2);
     }
 
-    private void WriteRss(StreamCursor record, in ProcessSample sample)
+    /// <summary>
+    /// (pid, start ticks) hashed by the pid alone: one lookup per sample, and the default tuple hash (seeded
+    /// mixing) cost more than the rest of it. Live processes have distinct pids; a reused pid only shares a bucket.
+    /// </summary>
+    private readonly record struct ProcessKey(int Pid, ulong StartTicks)
     {
-        var json = files.ProcRss.BeginRow();
-        json.WriteNumber(CctfNames.TsMs, record.EpochMs);
-        json.WriteNumber(CctfNames.Pid, sample.Pid);
-        json.WriteNumber(CctfNames.RssKb, sample.RssKb);
-        WriteIdentity(json, record, sample);
-        files.ProcRss.EndRow();
+        public override int GetHashCode() => Pid;
     }
 
-    private void WriteCpu(StreamCursor record, in ProcessSample sample, long cpuNs, long dtMs)
+    private sealed class Watch
     {
-        var json = files.ProcCpu.BeginRow();
-        json.WriteNumber(CctfNames.TsMs, record.EpochMs);
-        json.WriteNumber(CctfNames.Pid, sample.Pid);
-        json.WriteMsFromNs(CctfNames.CpuMs, cpuNs);
-        json.WriteNumber(CctfNames.DtMs, dtMs);
-        WriteIdentity(json, record, sample);
-        files.ProcCpu.EndRow();
-
-        json = files.ProcMetrics.BeginRow();
-        json.WriteNumber(CctfNames.TsMs, record.EpochMs);
-        json.WriteNumber(CctfNames.Pid, sample.Pid);
-        json.WriteNumber(CctfNames.DtMs, dtMs);
-        json.WriteMsFromNs(CctfNames.CpuMs, cpuNs);
-        json.WriteNumber(CctfNames.RssKb, sample.RssKb);
-        WriteIdentity(json, record, sample);
-        files.ProcMetrics.EndRow();
-    }
-
-    /// <summary>The documented additions: which node, and start_ticks so a reused pid stays two processes.</summary>
-    private static void WriteIdentity(System.Text.Json.Utf8JsonWriter json, StreamCursor record, in ProcessSample sample)
-    {
-        json.WriteString(CctfNames.Node, record.Stream.NodeJson);
-        json.WriteString(CctfNames.Stage, record.Stream.StageJson);
-        json.WriteNumber(CctfNames.StartTicks, sample.StartTicks);
+        public long Samples;
+        public int Watchers;
     }
 
     private record struct ProcessState
     {
+        public ProcessIdentity Identity;
         public ulong LastTimestampNs;
         public long LastEpochMs;
         public int AnchorVersion;

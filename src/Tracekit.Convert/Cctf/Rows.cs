@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tracekit.Convert.Output;
 using Tracekit.Convert.Reading;
 
@@ -8,13 +7,12 @@ namespace Tracekit.Convert.Cctf;
 internal static class Rows
 {
     /// <summary>Starts a row with <c>ts_ms, node, stage</c>, the prefix of every node-scoped time series.</summary>
-    public static Utf8JsonWriter BeginTimed(JsonlFile file, StreamCursor record)
+    public static JsonRow BeginTimed(JsonlFile file, StreamCursor record)
     {
-        var json = file.BeginRow();
-        json.WriteNumber(CctfNames.TsMs, record.EpochMs);
-        json.WriteString(CctfNames.Node, record.Stream.NodeJson);
-        json.WriteString(CctfNames.Stage, record.Stream.StageJson);
-        return json;
+        var row = file.Row();
+        row.Number(CctfNames.TsMs, record.EpochMs);
+        row.Raw(record.Stream.NodeAndStage);
+        return row;
     }
 
     /// <summary>Rates and percentages carry more digits than their inputs mean; 3 decimals keep the files small.</summary>

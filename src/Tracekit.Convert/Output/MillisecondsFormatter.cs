@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 
@@ -13,7 +12,6 @@ public static class MillisecondsFormatter
 {
     public const int MaxLengthInBytes = 28;
     private const long NsPerMs = 1_000_000;
-    private static readonly StandardFormat SixDigits = new('D', 6);
 
     public static void WriteMsFromNs(this Utf8JsonWriter json, JsonEncodedText name, long durationNs)
     {
@@ -49,16 +47,25 @@ public static class MillisecondsFormatter
 
         Utf8Formatter.TryFormat(magnitude / NsPerMs, destination[position..], out int written);
         position += written;
-        ulong fraction = magnitude % NsPerMs;
+        uint fraction = (uint)(magnitude % NsPerMs);
         if (fraction != 0)
         {
-            destination[position++] = (byte)'.';
-            Utf8Formatter.TryFormat(fraction, destination[position..], out written, SixDigits);
-            position += written;
-            while (destination[position - 1] == (byte)'0')
+            // Up to six decimals, trailing zeros dropped; divisions by constants only (this runs per process sample).
+            int digits = 6;
+            while (fraction % 10 == 0)
             {
-                position--;
+                fraction /= 10;
+                digits--;
             }
+
+            destination[position] = (byte)'.';
+            for (int i = digits; i > 0; i--)
+            {
+                destination[position + i] = (byte)('0' + (fraction % 10));
+                fraction /= 10;
+            }
+
+            position += digits + 1;
         }
 
         return position;

@@ -11,6 +11,7 @@ public sealed class StreamContext
         Stage = stage;
         StageJson = JsonEncodedText.Encode(stage, Output.JsonText.Encoder);
         NodeJson = JsonEncodedText.Encode(source.NodeId, Output.JsonText.Encoder);
+        NodeAndStage = EncodeNodeAndStage();
     }
 
     public StreamSource Source { get; }
@@ -26,6 +27,12 @@ public sealed class StreamContext
 
     public JsonEncodedText NodeJson { get; }
 
+    /// <summary>
+    /// <c>,"node":"…","stage":"…"</c>, the identity every node-scoped row carries, encoded once per stream (values
+    /// escaped by System.Text.Json) so a row copies it in one move (<see cref="Output.JsonRow.Raw"/>).
+    /// </summary>
+    public byte[] NodeAndStage { get; private set; }
+
     /// <summary>The header of the first readable segment, or null when none could be read.</summary>
     public Tracekit.Ring.RingHeaderInfo? FirstHeader { get; private set; }
 
@@ -36,6 +43,21 @@ public sealed class StreamContext
             FirstHeader = header;
             Stage = header.Stage;
             StageJson = JsonEncodedText.Encode(header.Stage, Output.JsonText.Encoder);
+            NodeAndStage = EncodeNodeAndStage();
         }
+    }
+
+    private byte[] EncodeNodeAndStage()
+    {
+        var bytes = new List<byte>(64);
+        bytes.AddRange(Cctf.CctfNames.Node.Prefix);
+        bytes.Add((byte)'"');
+        bytes.AddRange(NodeJson.EncodedUtf8Bytes);
+        bytes.Add((byte)'"');
+        bytes.AddRange(Cctf.CctfNames.Stage.Prefix);
+        bytes.Add((byte)'"');
+        bytes.AddRange(StageJson.EncodedUtf8Bytes);
+        bytes.Add((byte)'"');
+        return [.. bytes];
     }
 }

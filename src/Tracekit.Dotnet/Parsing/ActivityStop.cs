@@ -13,7 +13,7 @@ internal enum SpanKind : byte
 }
 
 /// <summary>
-/// One request span from a DiagnosticSource event whose payload <see cref="Providers.RequestSpecs"/> chose: W3C
+/// One request span from a DiagnosticSource event whose payload <see cref="Tracekit.EventPipe.CaptureProviders.RequestSpecs"/> chose: W3C
 /// ids, timing, method, path and status.
 /// </summary>
 internal struct ActivityStop

@@ -6,7 +6,7 @@ using System.Reflection;
 namespace Tracekit.Dotnet.Tests.Support;
 
 /// <summary>The example service as a real child process on 127.0.0.1 and a free port.</summary>
-internal sealed class ExampleService : IDisposable
+public sealed class ExampleService : IDisposable
 {
     private readonly Process _process;
 

@@ -15,11 +15,4 @@ internal static class Waits
         }
         return condition();
     }
-
-    /// <summary>Waits until the tracer is attached and the target's metrics arrive: from then on no request is missed.</summary>
-    public static void UntilFlowing(DotnetTracer tracer, Func<bool> metricsArrived)
-    {
-        Assert.True(Until(() => tracer.Targets.Any(t => t.State == TargetState.Attached) && metricsArrived(), TimeSpan.FromSeconds(30)),
-            "the tracer did not attach: " + string.Join("; ", tracer.Targets));
-    }
 }

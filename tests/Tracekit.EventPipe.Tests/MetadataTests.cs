@@ -1,0 +1,94 @@
+using Microsoft.Diagnostics.NETCore.Client;
+using Tracekit.Native;
+
+namespace Tracekit.EventPipe.Tests;
+
+public sealed class MetadataTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tracekit-eventpipe-meta-").FullName;
+
+    [Fact]
+    public void CaptureMetadata_WriteThenRead_RoundTrips()
+    {
+        var written = new CaptureMetadata
+        {
+            Pid = 42, PidStartTicks = 123456, Module = "svc", Command = "svc --urls x", RuntimeMajorVersion = 8, MetricsSource = "eventcounters",
+            MetricsIntervalSeconds = 2, RunId = "r", NodeId = "n", Stage = "edge", Status = "detached", EndReason = "process exited",
+            Attach = new ClockPair(10, 1_000), End = new ClockPair(20, 1_010), BytesWritten = 99,
+        };
+        written.WriteTo(_dir);
+        var read = CaptureMetadata.TryRead(_dir, out var problem);
+        Assert.Null(problem);
+        Assert.Equal(written, read);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, CaptureMetadata.FileName)));
+        Assert.False(File.Exists(Path.Combine(_dir, CaptureMetadata.FileName + ".tmp")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"format\":\"something-else\"}")]
+    [InlineData("{\"format\":\"tracekit-dotnet-capture/1\",\"pid\":")]
+    public void CaptureMetadata_BadFile_NullWithReason(string content)
+    {
+        File.WriteAllText(Path.Combine(_dir, CaptureMetadata.FileName), content);
+        Assert.Null(CaptureMetadata.TryRead(_dir, out var problem));
+        Assert.Contains(CaptureMetadata.FileName, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadAnchors_TornLastLine_CountedNotFatal()
+    {
+        var synced = new ClockPair(5, 500, new ClockSyncInfo(0, 0x2000, 7, 8, 9));
+        CaptureMetadata.AppendAnchor(_dir, synced);
+        CaptureMetadata.AppendAnchor(_dir, new ClockPair(6, 600, ClockSyncInfo.Unknown));
+        File.AppendAllText(Path.Combine(_dir, CaptureMetadata.AnchorsFileName), "{\"monotonicNs\":7,\"realti");
+        var anchors = CaptureMetadata.ReadAnchors(_dir, out int bad);
+        Assert.Equal(1, bad);
+        Assert.Equal([synced, new ClockPair(6, 600, ClockSyncInfo.Unknown)], anchors);
+    }
+
+    [Fact]
+    public void ClockPair_Read_RealtimeMinusMonotonicMatchesTheClocks()
+    {
+        var pair = ClockPair.Read();
+        long offset = Libc.ClockGetTimeNs(ClockId.Realtime) - Libc.ClockGetTimeNs(ClockId.Monotonic);
+        Assert.InRange(pair.OffsetNs, offset - 50_000_000, offset + 50_000_000);
+    }
+
+    [Fact]
+    public void CaptureOptions_MetricsInterval_ClampedToOneSecondAndValidated()
+    {
+        Assert.Equal(1, new CaptureOptions { StreamsDirectory = "/x", IntervalNs = 100_000_000 }.MetricsIntervalSeconds);
+        Assert.Equal(5, new CaptureOptions { StreamsDirectory = "/x", IntervalNs = 5_000_000_000 }.MetricsIntervalSeconds);
+        Assert.Throws<ArgumentException>(new CaptureOptions { StreamsDirectory = "/x", Metrics = false, GcEvents = false, Requests = false }.Validate);
+        Assert.Throws<ArgumentException>(new CaptureOptions { StreamsDirectory = "/x", Pids = [0] }.Validate);
+    }
+
+    [Fact]
+    public void CaptureProviders_Build_SharedMetricsSessionAtTheIntervalWithOwnClientId()
+    {
+        var config = CaptureProviders.Build(new CaptureOptions { StreamsDirectory = "/x", IntervalNs = 2_000_000_000 }, "client-7", eventCounters: false);
+        var metrics = Assert.Single(config.Providers, p => p.Name == CaptureProviders.Metrics);
+        Assert.Equal("SHARED", metrics.Arguments!["SessionId"]);
+        Assert.Equal("client-7", metrics.Arguments["ClientId"]);
+        Assert.Equal("2", metrics.Arguments["RefreshInterval"]);
+        var gc = Assert.Single(config.Providers, p => p.Name == CaptureProviders.Runtime);
+        Assert.Equal((0x1L, System.Diagnostics.Tracing.EventLevel.Informational), (gc.Keywords, gc.EventLevel));
+        Assert.Contains("EndRequest", Assert.Single(config.Providers, p => p.Name == CaptureProviders.DiagnosticSource).Arguments!["FilterAndPayloadSpecs"], StringComparison.Ordinal);
+        Assert.False(config.RequestRundown);
+        var fallback = CaptureProviders.Build(new CaptureOptions { StreamsDirectory = "/x" }, "c", eventCounters: true);
+        Assert.DoesNotContain(fallback.Providers, p => p.Name == CaptureProviders.Metrics);
+        Assert.Equal("1", Assert.Single(fallback.Providers, p => p.Name == CaptureProviders.EventCounters).Arguments!["EventCounterIntervalSec"]);
+    }
+
+    [Fact]
+    public void TargetIdentity_Module_DotnetHostGivesAssemblyName()
+    {
+        Assert.Equal("app", TargetIdentity.Module(1, ["/usr/bin/dotnet", "exec", "/srv/app.dll", "--x"]));
+        Assert.Equal("svc", TargetIdentity.Module(1, ["/opt/svc", "--urls", "u"]));
+        Assert.Equal("pid-7", TargetIdentity.Module(7, []));
+        Assert.Equal(Environment.Version.Major, TargetIdentity.RuntimeMajorVersion(Environment.ProcessId));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
