@@ -96,40 +96,6 @@ public class ConvertBenchmarks
         }
     }
 
-    private static void WriteRing(string directory)
-    {
-        using var writer = RingWriter.Create(new RingOptions
-        {
-            DirectoryPath = directory, SegmentCapacityInBytes = 16L << 20, RunId = "bench", NodeId = "node-1", Stage = "cloud",
-        });
-        var buffer = new byte[RecordEncoder.DefaultBufferSizeInBytes];
-        void Append(bool encoded, int written)
-        {
-            if (!encoded || !writer.TryAppend(buffer.AsSpan(0, written)))
-            {
-                throw new InvalidOperationException("benchmark ring setup failed");
-            }
-        }
-
-        ulong t = 1_000_000_000_000;
-        Append(RecordEncoder.TryEncode(new ClockAnchor { TimestampNs = t, RealtimeNs = 1_700_000_000_000_000_000 }, buffer, out int n), n);
-        var cpuNs = new ulong[ProcessesPerTick];
-        for (int tick = 0; tick < Ticks; tick++)
-        {
-            t += 100_000_000;
-            Append(RecordEncoder.TryEncode(new HostCpu { TimestampNs = t, Cpu = -1, UserTicks = t / 10_000_000, IdleTicks = t / 5_000_000 }, buffer, out n), n);
-            Append(RecordEncoder.TryEncode(new HostMemory { TimestampNs = t, MemTotalKb = 16_000_000, MemAvailableKb = 8_000_000 }, buffer, out n), n);
-            Append(RecordEncoder.TryEncode(new NetDevice { TimestampNs = t, Interface = "eth0", RxBytes = t / 1000, TxBytes = t / 2000 }, buffer, out n), n);
-            for (int p = 0; p < ProcessesPerTick; p++)
-            {
-                cpuNs[p] += (ulong)(p * 10_007);
-                var sample = new ProcessSample
-                {
-                    TimestampNs = t, Pid = 1000 + p, StartTicks = 5000 + (ulong)p, CpuTimeNs = cpuNs[p],
-                    CpuSource = CpuSource.Schedstat, RssKb = 10_000 + (ulong)p, Threads = 4,
-                };
-                Append(RecordEncoder.TryEncode(sample, buffer, out n), n);
-            }
-        }
-    }
+    private static void WriteRing(string directory) =>
+        SyntheticRing.Write(directory, Ticks, ProcessesPerTick, segmentCapacityInBytes: 16L << 20, withNodeInfo: false);
 }

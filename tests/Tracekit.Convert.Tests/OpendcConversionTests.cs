@@ -1,3 +1,4 @@
+using System.Globalization;
 using DuckDB.NET.Data;
 using Tracekit.Convert.Tests.Support;
 using Tracekit.Format;
@@ -188,6 +189,78 @@ public sealed class OpendcConversionTests : IDisposable
         var fragment = Assert.Single(Fragments());
         Assert.Equal(500, fragment.Duration);
         Assert.Equal(0.5 * Mhz, fragment.Usage, 6);
+    }
+
+    /// <summary>
+    /// Three processes sampled 5000 times each, interleaved: each task spills four chunks to the scratch file, and
+    /// the fragments come back contiguous per task, in playback order, with their CPU conserved. The scratch file
+    /// is gone afterwards.
+    /// </summary>
+    [Fact]
+    public void Opendc_LongTasksBeyondOneChunk_SpilledAndReadBackInOrder()
+    {
+        const int Samples = 5000;
+        using (var ring = _run.Ring("n1", segmentCapacityInBytes: 8 << 20))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            // Born 2 s into the collection (start ticks 360_200 at 100 Hz after a boot 3600 s before At(0)), so each
+            // task starts at its birth and its first sample is a fragment, not a baseline.
+            for (int pid = 1; pid <= 3; pid++) ring.Add(new ProcessStart { TimestampNs = At(2000), Pid = pid, StartTicks = 360_200, Ppid = 1, Command = $"p{pid}" });
+            var cpuNs = new ulong[4];
+            for (int i = 1; i <= Samples; i++)
+            {
+                for (int pid = 1; pid <= 3; pid++)
+                {
+                    // A saw-tooth per process, different per pid, so that no two neighbouring fragments merge.
+                    cpuNs[pid] += (ulong)(((i * pid) % 7) + 1) * 1_000_000;
+                    ring.Add(new ProcessSample { TimestampNs = At(2000 + (i * 10)), Pid = pid, StartTicks = 360_200, CpuTimeNs = cpuNs[pid], CpuSource = CpuSource.ProcessClock, RssKb = 1024, Threads = 1 });
+                }
+            }
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out, "--tasks", "processes");
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+
+        var fragments = Fragments();
+        var tasks = Tasks();
+        Assert.Equal(3, tasks.Count);
+        Assert.Equal(fragments.Select(f => f.Id).Distinct().Count(), fragments.GroupBy(f => f.Id).Count());
+        Assert.True(fragments.Zip(fragments.Skip(1)).Count(p => p.First.Id != p.Second.Id) == 2, "each task's fragments are contiguous");
+        foreach (var t in tasks)
+        {
+            int pid = int.Parse(t.Name[1..], CultureInfo.InvariantCulture);
+            var own = fragments.Where(f => f.Id == t.Id).ToList();
+            Assert.True(own.Count >= Samples, $"task {t.Name}: {own.Count} fragments");
+            Assert.Equal(t.Duration, own.Sum(f => f.Duration));
+            // The first 10 ms of each sample: the usage that sample's CPU gives, in order.
+            var expected = Enumerable.Range(1, Samples).Select(i => (((i * pid) % 7) + 1) / 10.0 * Mhz).ToList();
+            var tail = own.TakeLast(Samples).Select(f => Math.Round(f.Usage, 6)).ToList();
+            Assert.Equal(expected.Select(u => Math.Round(u, 6)), tail);
+        }
+        Assert.Empty(Directory.GetFiles(Out, ".fragments-*"));
+    }
+
+    [Fact]
+    public void TaskSeriesAdd_BeyondOneChunk_KeepsOneChunkInMemoryAndReadsAllBack()
+    {
+        string dir = Directory.CreateDirectory(Path.Combine(_run.RunDirectory, "spill")).FullName;
+        using var spill = new Tracekit.Convert.Opendc.FragmentSpill(dir);
+        var series = new Tracekit.Convert.Opendc.TaskSeries(0, 0, Mhz, spill);
+        int count = (3 * Tracekit.Convert.Opendc.FragmentSpill.ChunkFragments) + 17;
+        for (int i = 1; i <= count; i++) series.Add(i * 1_000_000L, (long)i * i * 1000);
+        series.Finish();
+
+        Assert.Equal(count, series.FragmentCount);
+        Assert.InRange(series.FragmentsInMemory, 1, Tracekit.Convert.Opendc.FragmentSpill.ChunkFragments);
+        Assert.Equal(3L * Tracekit.Convert.Opendc.FragmentSpill.ChunkFragments * 24, spill.LengthInBytes);
+        Assert.Empty(Directory.GetFiles(dir)); // unlinked while open
+        var all = series.ReadFragments().ToList();
+        Assert.Equal(count, all.Count);
+        for (int i = 1; i <= count; i++)
+        {
+            // Reading i minus reading i-1 over 1 ms: (2i - 1) µs of CPU.
+            Assert.Equal(1, all[i - 1].DurationMs);
+            Assert.Equal((2 * i - 1) / 1000.0 * Mhz, all[i - 1].CpuUsageMhz, 9);
+        }
     }
 
     [Fact]

@@ -74,7 +74,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             Cgroup = string.IsNullOrEmpty(s.Cgroup) ? null : s.Cgroup,
             RootPid = s.Pid ?? 0,
         };
-        if (open.Fresh) open.Series = new TaskSeries(startNs, 0, EffectiveMhz);
+        if (open.Fresh) open.Series = new TaskSeries(startNs, 0, EffectiveMhz, Builder.Spill);
         _bySpan[(s.TraceId, s.SpanId)] = open;
         if (s.Pid is { } pid) _byPid[pid] = open;
         if (open.Cgroup is not null) _byCgroup[open.Cgroup] = open;
@@ -94,7 +94,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         o.RssByPid[s.Pid] = (long)s.RssKb;
         if (o.UsingCgroup) return;
         o.CpuByPid[s.Pid] = (long)s.CpuTimeNs;
-        o.Series ??= new TaskSeries(o.StartEpochNs, SumCpu(o), EffectiveMhz);
+        o.Series ??= new TaskSeries(o.StartEpochNs, SumCpu(o), EffectiveMhz, Builder.Spill);
     }
 
     private void OnCgroup(StreamCursor r, in CgroupSample c)
@@ -104,7 +104,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         o.UsingCgroup = true;
         o.CpuByPid.Clear();
         o.CpuByPid[-1] = (long)c.CpuUsageNs;
-        o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz);
+        o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz, Builder.Spill);
     }
 
     /// <summary>Readings of one tick share a timestamp; the tick's total is added once all of them are in.</summary>
@@ -135,7 +135,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     {
         if (!_bySpan.Remove((e.TraceId, e.SpanId), out var o)) return;
         AddPending(o);
-        o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz);
+        o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz, Builder.Spill);
         // The end record carries the whole tree's CPU: the last interval, after the last tick, is included.
         long total = Math.Max(o.Series.LastCpuNs, e.CpuTimeNs is { } cpu && o.Fresh ? cpu : o.Series.LastCpuNs);
         o.Series.Add(Math.Max(r.EpochNs, o.Series.LastEpochNs + 1), total);

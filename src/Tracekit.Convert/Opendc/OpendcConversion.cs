@@ -40,7 +40,8 @@ public sealed class OpendcResult
 
 /// <summary>
 /// `tracekit-convert opendc`: a run to tasks.parquet, fragments.parquet and topology.json. Each node is read once,
-/// in time order; a task's fragments are written when the task ends, so memory holds only the open tasks.
+/// in time order; a task's fragments are written when the task ends; until then all but its last chunk wait in a scratch file
+/// (<see cref="FragmentSpill"/>), so memory holds only the open tasks' last chunks.
 /// </summary>
 public static class OpendcConverter
 {
@@ -59,9 +60,10 @@ public static class OpendcConverter
         var warnings = new List<string>();
         var topology = new List<TopologyNode>();
         long fragmentCount;
+        using (var spill = new FragmentSpill(options.OutputDirectory))
         using (var fragments = new FragmentsParquetWriter(fragmentsPath))
         {
-            var builder = new TaskTableBuilder(fragments, options.MergeBelowMhz, tasks, accounts);
+            var builder = new TaskTableBuilder(fragments, options.MergeBelowMhz, tasks, accounts, spill);
             foreach (var node in nodes)
             {
                 var observer = new OpendcReadObserver(node.NodeId, warnings);

@@ -50,8 +50,8 @@ internal sealed class ProcessTaskRouter(TaskTableBuilder builder, string nodeId)
             // the collection; counting it from its first sample then loses nothing it was not sampled for.
             bool bornDuringCollection = birth is { } b && b > FirstEpochNs + 1_000_000_000 && b < r.EpochNs;
             var series = bornDuringCollection
-                ? new TaskSeries(birth!.Value, 0, EffectiveMhz)
-                : new TaskSeries(r.EpochNs - 1, (long)s.CpuTimeNs, EffectiveMhz);
+                ? new TaskSeries(birth!.Value, 0, EffectiveMhz, Builder.Spill)
+                : new TaskSeries(r.EpochNs - 1, (long)s.CpuTimeNs, EffectiveMhz, Builder.Spill);
             o = new Open { Name = _names.GetValueOrDefault(key) ?? $"pid {s.Pid}", Stream = r.Stream.Name, Series = series };
             _processes[key] = o;
         }
@@ -76,7 +76,7 @@ internal sealed class ProcessTaskRouter(TaskTableBuilder builder, string nodeId)
         if (r.Stream.Name != RunLayout.CollectorStreamName) return;
         if (!_cgroups.TryGetValue(c.Path, out var o))
         {
-            o = new Open { Name = "cgroup " + c.Path, Stream = r.Stream.Name, Series = new TaskSeries(r.EpochNs - 1, (long)c.CpuUsageNs, EffectiveMhz) };
+            o = new Open { Name = "cgroup " + c.Path, Stream = r.Stream.Name, Series = new TaskSeries(r.EpochNs - 1, (long)c.CpuUsageNs, EffectiveMhz, Builder.Spill) };
             _cgroups[c.Path] = o;
         }
         o.Series.ObserveRss((long)(c.MemoryBytes / 1024));

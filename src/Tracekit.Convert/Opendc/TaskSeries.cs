@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tracekit.Opendc;
 
 namespace Tracekit.Convert.Opendc;
@@ -8,18 +9,25 @@ namespace Tracekit.Convert.Opendc;
 /// ms of the task's own timeline (not each duration separately), so durations sum exactly to the task's length,
 /// and CPU that falls in a sub-ms sliver is carried into the next fragment: Σ usage × duration equals the measured
 /// CPU-seconds × MHz up to floating-point rounding.
+/// <para>Memory: only the last <see cref="FragmentSpill.ChunkFragments"/> fragments stay in memory; full chunks go
+/// to the <see cref="FragmentSpill"/>, so a long task costs disk, not RSS. The last fragment is always in memory,
+/// since <see cref="Finish"/> may still add CPU to it.</para>
 /// </summary>
 public sealed class TaskSeries
 {
     private readonly double _maxMhz;
     private readonly List<OpendcFragment> _fragments = new();
+    private readonly FragmentSpill? _spill;
+    private List<long>? _spilledChunkOffsets;
     private long _lastEpochNs;
     private long _lastCpuNs;
     private long _carriedCpuNs;
     private long _lastBoundaryMs;
 
-    public TaskSeries(long startEpochNs, long baselineCpuNs, double maxMhz)
+    /// <param name="spill">Where full chunks go; null keeps every fragment in memory (small tests).</param>
+    public TaskSeries(long startEpochNs, long baselineCpuNs, double maxMhz, FragmentSpill? spill = null)
     {
+        _spill = spill;
         StartEpochNs = startEpochNs;
         _lastEpochNs = startEpochNs;
         _lastCpuNs = baselineCpuNs;
@@ -35,7 +43,26 @@ public sealed class TaskSeries
     public long PeakRssKb { get; private set; }
     /// <summary>The most cores the task used in one reading interval (before any merge).</summary>
     public double PeakCores { get; private set; }
-    public IReadOnlyList<OpendcFragment> Fragments => _fragments;
+    /// <summary>Fragments so far, spilled or in memory.</summary>
+    public long FragmentCount => ((long)(_spilledChunkOffsets?.Count ?? 0) * FragmentSpill.ChunkFragments) + _fragments.Count;
+
+    /// <summary>Fragments in memory; the rest are in the spill file.</summary>
+    public int FragmentsInMemory => _fragments.Count;
+
+    /// <summary>Every fragment in playback order: the spilled chunks, then the ones in memory.</summary>
+    public IEnumerable<OpendcFragment> ReadFragments()
+    {
+        if (_spilledChunkOffsets is { Count: > 0 } offsets)
+        {
+            var chunk = new OpendcFragment[FragmentSpill.ChunkFragments];
+            foreach (long offset in offsets)
+            {
+                _spill!.ReadChunk(offset, chunk);
+                foreach (var f in chunk) yield return f;
+            }
+        }
+        foreach (var f in _fragments) yield return f;
+    }
     /// <summary>CPU time the fragments account for, ns.</summary>
     public long CpuNs => _lastCpuNs - BaselineCpuNs;
 
@@ -57,6 +84,11 @@ public sealed class TaskSeries
         _lastCpuNs = cumulativeCpuNs;
         if (durationMs <= 0) return;
 
+        if (_spill is not null && _fragments.Count == FragmentSpill.ChunkFragments)
+        {
+            (_spilledChunkOffsets ??= new()).Add(_spill.WriteChunk(CollectionsMarshal.AsSpan(_fragments)));
+            _fragments.Clear();
+        }
         _fragments.Add(new OpendcFragment(0, durationMs, _carriedCpuNs / (durationMs * 1e6) * _maxMhz));
         _carriedCpuNs = 0;
         _lastBoundaryMs = boundaryMs;

@@ -17,13 +17,17 @@ public sealed class TaskTableBuilder
     private readonly List<OpendcTask> _tasks;
     private readonly List<TaskAccount> _accounts;
 
-    public TaskTableBuilder(FragmentsParquetWriter fragments, double mergeBelowMhz, List<OpendcTask> tasks, List<TaskAccount> accounts)
+    public TaskTableBuilder(FragmentsParquetWriter fragments, double mergeBelowMhz, List<OpendcTask> tasks, List<TaskAccount> accounts, FragmentSpill? spill = null)
     {
+        Spill = spill;
         _fragments = fragments;
         _mergeBelowMhz = mergeBelowMhz;
         _tasks = tasks;
         _accounts = accounts;
     }
+
+    /// <summary>Where open tasks put their older fragments (null: all in memory).</summary>
+    public FragmentSpill? Spill { get; }
 
     public void Complete(TaskSeries series, string name, string nodeId, long submissionTimeMs, double maxMhz, int nodeCores, long peakRssKb)
     {
@@ -32,7 +36,7 @@ public sealed class TaskTableBuilder
         var merger = new FragmentMerger(_mergeBelowMhz);
         long durationMs = 0;
         double mhzMs = 0;
-        foreach (var f in series.Fragments)
+        foreach (var f in series.ReadFragments())
         {
             if (merger.Push(f with { TaskId = id }, out var merged)) Write(merged, ref durationMs, ref mhzMs);
         }
