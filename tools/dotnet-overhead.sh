@@ -3,6 +3,7 @@
 # and the collector's CPU while it handles the events.
 #
 #   tools/dotnet-overhead.sh [--repeats N] [--seconds S] [--connections C] [--path /work?cpu_ms=0]
+#                            [--sources metrics,gc,requests] [--json FILE]
 #
 # One example service (Release build, workstation GC, 127.0.0.1, a free port) is driven to saturation by wrk
 # (closed loop: throughput = completed requests / s) in alternating windows, unobserved and observed by
@@ -12,14 +13,16 @@
 # medians. Needs: wrk, bin/tracekit (source tools/lib.sh; publish_binaries .). Run on a quiet machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-repeats=3 seconds=10 connections=16 path='/work?cpu_ms=0'
+repeats=3 seconds=10 connections=16 path='/work?cpu_ms=0' sources='' json=''
 while [[ $# -gt 0 ]]; do
   case $1 in
     --repeats) repeats=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --path) path=$2; shift 2 ;;
-    *) echo "usage: $0 [--repeats N] [--seconds S] [--connections C] [--path P]" >&2; exit 2 ;;
+    --sources) sources=$2; shift 2 ;;
+    --json) json=$2; shift 2 ;;
+    *) echo "usage: $0 [--repeats N] [--seconds S] [--connections C] [--path P] [--sources LIST] [--json FILE]" >&2; exit 2 ;;
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
@@ -57,7 +60,9 @@ for r in $(seq "$repeats"); do
   u=$(rate); unobserved+=("$u")
   printf '%-7s %-10s %12s %14s %14s\n' "$r" unobserved "$u" - -
   run="r$r"
-  "$tracekit" collect --run-id "$run" --node-id n --out "$work" --interval 1s --dotnet "$svc_pid" 2>"$work/collector-$r.log" &
+  extra=()
+  [[ -n $sources ]] && extra=(--dotnet-sources "$sources")
+  "$tracekit" collect --run-id "$run" --node-id n --out "$work" --interval 1s --dotnet "$svc_pid" "${extra[@]}" 2>"$work/collector-$r.log" &
   col_pid=$!
   for _ in $(seq 150); do
     grep -q '"status": "attached"' "$work/$run"/n/streams/dotnet-*/capture.json 2>/dev/null && break; sleep 0.2
@@ -74,7 +79,23 @@ done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mu=$(median "${unobserved[@]}") mo=$(median "${observed[@]}") mc=$(median "${cpu[@]}")
-awk -v u="$mu" -v o="$mo" -v c="$mc" -v s="$seconds" 'BEGIN {
-  printf "median unobserved %.0f req/s, observed %.0f req/s: loss %.2f %%\n", u, o, (u - o) / u * 100
+awk -v u="$mu" -v o="$mo" -v c="$mc" -v s="$seconds" -v src="${sources:-metrics,gc,requests}" 'BEGIN {
+  printf "sources %s: median unobserved %.0f req/s, observed %.0f req/s: loss %.2f %%\n", src, u, o, (u - o) / u * 100
   printf "collector CPU while observing: %d ms per %d s window = %.2f %% of one core (%.1f us per request)\n", c, s, c / (s * 10), c * 1000 / (o * s)
 }'
+if [[ -n $json ]]; then
+  python3 - "$json" "${sources:-metrics,gc,requests}" "$path" "$connections" "$seconds" "$mc" "${unobserved[*]}" "${observed[*]}" <<'PY'
+import json, sys
+out, sources, path, conns, secs, cpu_ms, un, ob = sys.argv[1:]
+un = [float(x) for x in un.split()]; ob = [float(x) for x in ob.split()]
+med = lambda v: sorted(v)[len(v) // 2] if len(v) % 2 else sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2
+try:
+    data = json.load(open(out))
+except (OSError, ValueError):
+    data = []
+data.append({"sources": sources, "path": path, "connections": int(conns), "seconds": int(secs),
+             "unobserved": un, "observed": ob, "loss_pct": (med(un) - med(ob)) / med(un) * 100,
+             "collector_cpu_ms_per_window": int(cpu_ms)})
+json.dump(data, open(out, "w"), indent=1)
+PY
+fi

@@ -10,6 +10,7 @@ public static partial class Libc
     internal const int MS_ASYNC = 1;
     internal const int MS_SYNC = 4;
     internal const int MADV_DONTNEED = 4;
+    internal const int MADV_POPULATE_WRITE = 23; // Linux 5.14+
     internal static readonly nint MapFailed = -1;
 
     [LibraryImport(LibraryName, EntryPoint = "mmap", SetLastError = true)]

@@ -68,6 +68,38 @@ public sealed class CollectFailureTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Collect_BadDotnetSources_ArgumentErrorNamesIt()
+    {
+        using var unknown = TracekitCli.Collect(_out, "--dotnet", "--dotnet-sources", "metrics,heap");
+        Assert.Equal(2, unknown.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("--dotnet-sources 'heap' is not one of metrics, gc, requests", unknown.Stderr, StringComparison.Ordinal);
+        using var alone = TracekitCli.Collect(_out, "--dotnet-sources", "gc");
+        Assert.Equal(2, alone.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("--dotnet-sources needs --dotnet", alone.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>`--dotnet-sources metrics`: runtime metrics are captured, requests are not (no invocation rows).</summary>
+    [Fact]
+    public void Collect_MetricsSourceOnly_MetricsButNoInvocations()
+    {
+        using var service = ExampleService.Start();
+        using var collector = TracekitCli.Collect(_out, "--dotnet", service.Pid.ToString(), "--dotnet-sources", "metrics");
+        TracekitCli.WaitForCapture(_out, service.Pid, collector);
+        using (var load = TracekitCli.Start("load", "--url", service.BaseUrl + "/work?cpu_ms=1", "--rate", "50", "--duration", "3s", "--timeout", "1s"))
+        {
+            Assert.Equal(0, load.WaitForExit(TimeSpan.FromSeconds(30)));
+        }
+        TracekitCli.Stop(collector);
+
+        TracekitCli.Convert(Path.Combine(_out, "run"));
+        string cctf = Path.Combine(_out, "run", "cctf");
+        var metrics = TracekitCli.ReadJsonl(Path.Combine(cctf, "dotnet_metrics.jsonl"));
+        Assert.Contains(metrics, r => r.Long("pid") == service.Pid && r.Str("meter") == "System.Runtime");
+        string invocations = Path.Combine(cctf, "invocations.jsonl");
+        Assert.DoesNotContain(File.Exists(invocations) ? TracekitCli.ReadJsonl(invocations) : [], r => r.Long("pid") == service.Pid);
+    }
+
+    [Fact]
     public void Collect_CollectorKilledDuringLoad_ConverterDecodesTheWholePartAndReportsTheCut()
     {
         using var service = ExampleService.Start();

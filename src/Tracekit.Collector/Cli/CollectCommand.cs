@@ -25,6 +25,7 @@ internal static class CollectCommand
     private static readonly Option<string?> HostIntervalOption = new("--host-interval") { Description = "How often host CPU, memory and network are read: a multiple of --interval. Default: --interval, but at least 100ms (/proc/stat counts in 10 ms ticks, so faster host reads add cost, not information)." };
     private static readonly Option<string> PriorityOption = new("--priority") { Description = "auto: the sampling thread runs realtime (SCHED_FIFO 1) when permitted (root or CAP_SYS_NICE), so a loaded host does not delay ticks; realtime: the same, or fail; normal: never.", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string[]> DotnetOption = new("--dotnet") { Description = "Capture .NET processes over EventPipe (runtime metrics, GC, requests): 'all' (or nothing) for those the other target options select, every .NET process when there are none; or PIDs.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string[]> DotnetSourcesOption = new("--dotnet-sources") { Description = "With --dotnet: what to capture, comma-separated, from metrics (System.Runtime meter at max(--interval, 1s)), gc (GC start/stop and pauses), requests (one invocation per ASP.NET Core request and HttpClient call). Default: all three.", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string[]> PeerOption = new("--peer") { Description = "HOST[:PORT] to measure the RTT to by TCP connect time (repeatable; port 22 by default)." };
 
     public static Command Create()
@@ -32,7 +33,7 @@ internal static class CollectCommand
         var command = new Command("collect", "Sample the host, and the selected processes and cgroups, until stopped.")
         {
             RunIdOption, NodeIdOption, StageOption, OutOption, IntervalOption, DurationOption, RingSizeOption,
-            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption, HostIntervalOption, PriorityOption, DotnetOption,
+            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption, HostIntervalOption, PriorityOption, DotnetOption, DotnetSourcesOption,
         };
         command.SetAction(parse =>
         {
@@ -121,8 +122,20 @@ internal static class CollectCommand
             Containers = parse.GetValue(ContainerOption) ?? [],
             All = parse.GetValue(AllOption),
             Peers = parse.GetValue(PeerOption) ?? [],
-            Dotnet = parse.GetResult(DotnetOption) is null ? null : Dotnet.DotnetSelection.Parse(parse.GetValue(DotnetOption) ?? []),
+            Dotnet = ParseDotnet(parse),
         };
+    }
+
+    private static Dotnet.DotnetSelection? ParseDotnet(ParseResult parse)
+    {
+        bool sourcesGiven = parse.GetResult(DotnetSourcesOption) is not null;
+        if (parse.GetResult(DotnetOption) is null)
+        {
+            if (sourcesGiven) throw new ArgumentException("--dotnet-sources needs --dotnet");
+            return null;
+        }
+        var selection = Dotnet.DotnetSelection.Parse(parse.GetValue(DotnetOption) ?? []);
+        return sourcesGiven ? selection.WithSources(parse.GetValue(DotnetSourcesOption) ?? []) : selection;
     }
 
     private static bool IsValidRingSize(long bytes) => bytes >= 64 * 1024 && bytes <= 1L << 30 && (bytes & (bytes - 1)) == 0;

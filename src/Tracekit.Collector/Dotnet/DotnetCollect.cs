@@ -26,6 +26,9 @@ internal sealed class DotnetCollect : IDisposable
             Pids = selection.Pids,
             Follow = selection.Discover ? DotnetTargetFilter.Create(settings, layout.PidsDirectory) : null,
             IntervalNs = settings.IntervalNs,
+            Metrics = selection.Metrics,
+            GcEvents = selection.Gc,
+            Requests = selection.Requests,
         }, new CaptureIdentity(settings.RunId, settings.NodeId, settings.Stage), Log);
         capture.Start();
         return new DotnetCollect(capture);

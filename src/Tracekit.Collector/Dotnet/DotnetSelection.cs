@@ -6,7 +6,39 @@ namespace Tracekit.Collector.Dotnet;
 /// </summary>
 public sealed record DotnetSelection(IReadOnlyList<int> Pids)
 {
+    /// <summary>The names `--dotnet-sources` takes, in the order `--help` lists them.</summary>
+    public static readonly string[] SourceNames = ["metrics", "gc", "requests"];
+
     public bool Discover => Pids.Count == 0;
+
+    /// <summary>Runtime metrics (System.Runtime meter, or EventCounters on old runtimes).</summary>
+    public bool Metrics { get; init; } = true;
+
+    /// <summary>GC start/stop events with pause durations.</summary>
+    public bool Gc { get; init; } = true;
+
+    /// <summary>One invocation per ASP.NET Core request and per outgoing HttpClient call.</summary>
+    public bool Requests { get; init; } = true;
+
+    /// <summary>
+    /// Applies `--dotnet-sources a,b,…`: only the named sources are captured. Each costs the target something
+    /// (docs/dotnet-tracing.md, "What each source costs"), so an operator who needs only metrics can say so.
+    /// </summary>
+    public DotnetSelection WithSources(IReadOnlyList<string> values)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (Array.IndexOf(SourceNames, part) < 0)
+                    throw new ArgumentException($"--dotnet-sources '{part}' is not one of {string.Join(", ", SourceNames)}");
+                names.Add(part);
+            }
+        }
+        if (names.Count == 0) throw new ArgumentException($"--dotnet-sources needs at least one of {string.Join(", ", SourceNames)}");
+        return this with { Metrics = names.Contains("metrics"), Gc = names.Contains("gc"), Requests = names.Contains("requests") };
+    }
 
     /// <summary>Parses the option's values: nothing or "all" → discovery; otherwise PIDs.</summary>
     public static DotnetSelection Parse(IReadOnlyList<string> values)
