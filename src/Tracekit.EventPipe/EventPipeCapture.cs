@@ -3,7 +3,7 @@ using Microsoft.Diagnostics.NETCore.Client;
 namespace Tracekit.EventPipe;
 
 /// <summary>
-/// Follows .NET processes over the diagnostics IPC channel: finds them (DiagnosticsClient.GetPublishedProcesses,
+/// Follows .NET processes over the diagnostics IPC channel: finds them (their diagnostics sockets, <see cref="DiagnosticSockets"/>,
 /// i.e. the dotnet-diagnostic-* sockets in TMPDIR), opens an EventPipe session in each one selected and streams its
 /// raw nettrace bytes into the run, notices exits. A target that cannot be attached to is one warning line and never
 /// stops the capture or the other targets.
@@ -25,6 +25,7 @@ public sealed class EventPipeCapture : IDisposable
     private readonly ManualResetEventSlim _stop = new();
     private readonly int _selfPid = Environment.ProcessId;
     private Thread? _discovery;
+    private DiagnosticSockets? _sockets; // used by Start, then by the discovery thread it starts: never concurrently
     private long _nextAnchorNs;
     private bool _stopped;
 
@@ -67,6 +68,7 @@ public sealed class EventPipeCapture : IDisposable
         _stopped = true;
         _stop.Set();
         _discovery?.Join();
+        _sockets?.Dispose(); // the discovery thread, its only user, has ended
         List<ProcessCapture> captures;
         lock (_gate) captures = _captures.Values.ToList();
         foreach (var c in captures) c.RequestStop();
@@ -119,7 +121,9 @@ public sealed class EventPipeCapture : IDisposable
         Reap();
         if (_options.Pids.Count > 0)
         {
-            var published = DiagnosticsClient.GetPublishedProcesses().ToHashSet();
+            // Every named PID attached or gone: nothing to look for, so the IPC folder is not listed.
+            if (_options.Pids.All(pid => IsFollowed(pid) || HasEnded(pid))) return;
+            var published = Sockets.Scan();
             foreach (int pid in _options.Pids)
             {
                 if (IsFollowed(pid) || HasEnded(pid)) continue;
@@ -131,10 +135,10 @@ public sealed class EventPipeCapture : IDisposable
             }
             return;
         }
-        foreach (int pid in DiagnosticsClient.GetPublishedProcesses())
+        // Only live processes: a killed one leaves its socket behind. Copied: Attach may run while it is reused.
+        foreach (int pid in Sockets.Scan().ToArray())
         {
             if (pid == _selfPid || IsFollowed(pid) || _reportedMissing.Contains(pid)) continue;
-            if (!Directory.Exists($"/proc/{pid}")) continue; // a socket left behind by a killed process
             if (_options.Follow is { } follow && !follow(pid)) continue;
             Attach(pid);
         }
@@ -145,6 +149,8 @@ public sealed class EventPipeCapture : IDisposable
     {
         lock (_gate) return _finished.Exists(t => t.Pid == pid && t.State == TargetState.Detached);
     }
+
+    private DiagnosticSockets Sockets => _sockets ??= new DiagnosticSockets();
 
     private bool IsFollowed(int pid)
     {
