@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# The .NET decode benchmark captures a real example service (Release); test.sh's solution build already made it.
+dotnet build "$root/src/Tracekit.ExampleService" -c Release -nologo -v quiet >&2
 dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- \
   --filter '*' --job Dry --inProcess --artifacts "$out" --exporters json --stopOnFirstError
 # BenchmarkDotNet exits 0 even when a benchmark throws; the JSON report says whether each one ran.

@@ -9,6 +9,8 @@ public static partial class Libc
     internal const int MAP_SHARED = 0x01;
     internal const int MS_ASYNC = 1;
     internal const int MS_SYNC = 4;
+    internal const int MADV_NORMAL = 0;
+    internal const int MADV_RANDOM = 1;
     internal const int MADV_DONTNEED = 4;
     internal const int MADV_POPULATE_WRITE = 23; // Linux 5.14+
     internal static readonly nint MapFailed = -1;

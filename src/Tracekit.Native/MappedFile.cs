@@ -106,7 +106,12 @@ public sealed unsafe class MappedFile : IDisposable
             address = Libc.Mmap(0, (nuint)lengthInBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
             if (address == Libc.MapFailed) throw Libc.NewIOException("Mapping", temporaryPath, Libc.LastErrno);
             var mapped = new MappedFile(fullPath, address, (int)lengthInBytes, lengthInBytes, writable: true);
+            // The initializer's first store faults the first page in. Without this the kernel reads around it: on a
+            // fallocated file that allocates and zeroes up to megabytes of page cache (2.5 ms of a 10 ms collector
+            // start), which nobody asked for yet.
+            Libc.Madvise(address, (nuint)lengthInBytes, Libc.MADV_RANDOM);
             initialize?.Invoke(mapped.Span);
+            Libc.Madvise(address, (nuint)lengthInBytes, Libc.MADV_NORMAL);
             if (Libc.Link(temporaryPath, fullPath) != 0)
             {
                 int errno = Libc.LastErrno;
@@ -179,6 +184,19 @@ public sealed unsafe class MappedFile : IDisposable
     {
         nint address = CheckedAddress();
         if (_length > 0) Libc.Madvise(address, (nuint)_length, Libc.MADV_DONTNEED);
+    }
+
+    /// <summary>
+    /// <see cref="ReleaseResidentPages()"/> for the whole pages inside [offset, offset + length). Safe while other
+    /// threads store into the range: a store after the release faults the same page-cache page back in.
+    /// </summary>
+    public void ReleaseResidentPages(long offset, long length)
+    {
+        nint address = CheckedAddress();
+        long pageSize = Environment.SystemPageSize;
+        long start = (Math.Max(0, offset) + pageSize - 1) & ~(pageSize - 1);
+        long end = Math.Min(_length, offset + length) & ~(pageSize - 1);
+        if (end > start) Libc.Madvise(address + (nint)start, (nuint)(end - start), Libc.MADV_DONTNEED);
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ def goals(data):
         rows.append(("collector RSS with a 16 MiB ring (largest VmRSS seen, 100 processes, any rate)", "3, 6", "≤ 32 MB",
                      f"{worst / 1e6:.1f} MB ({worst / MIB:.1f} MiB)", worst <= 32e6))
     if s["startup_ms"]:
-        rows.append(("startup: a whole one-tick `collect` (median of 20)", "3", "≤ 20 ms",
+        rows.append(("startup: from spawn to the first tick of `collect` (median of 20)", "3", "≤ 20 ms",
                      f"{_s(s['startup_ms'], 1)} ms", s["startup_ms"]["median"] <= 20))
     late = s["lateness"]
     if late and late["p99_ms"]:
@@ -140,8 +140,13 @@ def sections(data, plots_prefix="plots/"):
     late = s["lateness"]
     out += ["", "### Startup and lateness", ""]
     if s["startup_ms"]:
-        out.append(f"bin/tracekit is {m['binary_size_bytes'] / MIB:.1f} MiB. A whole `collect --duration 1ms` (start, "
-                   f"create the ring, one tick, flush, exit), 20 runs: median {_s(s['startup_ms'], 1)} ms.")
+        whole = s.get("startup_whole_run_ms")
+        out.append(f"bin/tracekit is {m['binary_size_bytes'] / MIB:.1f} MiB. `collect --duration 1ms`, 20 runs: from the "
+                   f"spawn to the first tick (the collector's CLOCK_MONOTONIC of that tick, from meta.json, against the "
+                   f"harness's before the spawn; includes creating the ring, the node description and the first listing) "
+                   f"median {_s(s['startup_ms'], 1)} ms"
+                   + (f"; the whole run including the exit (the ring's msync, closing the inotify watch, which waits "
+                      f"for an RCU grace period) {_s(whole, 1)} ms." if whole else "."))
     if late and late["p99_ms"]:
         out.append(f"\nEvery core loaded by `stress-ng --cpu {m['cpus']}`, tracekit at 100 Hz over 100 processes, "
                    f"{late['runs']} runs of {m['lateness_seconds']:g} s: p99 lateness {_s(late['p99_ms'])} ms (10 µs buckets); "

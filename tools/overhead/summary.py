@@ -83,7 +83,8 @@ def summarize(data):
     cost = _cost(data["cost"])
     return {"cost": cost, "ratios": _ratios(cost), "victim": _victim(data["victim"]),
             "lateness": _lateness(data["lateness"]), "memory": _memory(data["memory"]),
-            "startup_ms": spread([us / 1000 for us in data["startup_us"]])}
+            "startup_ms": spread([us / 1000 for us in data["startup_us"]]),
+            "startup_whole_run_ms": spread([us / 1000 for us in data.get("startup_whole_run_us", [])])}
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ public static class RunMetadata
             w.WriteEndArray();
             if (session.Schedule is { } s)
             {
+                w.WriteNumber("first_tick_monotonic_ns", session.FirstTickMonotonicNs);
                 w.WriteNumber("ticks", s.Ticks);
                 w.WriteNumber("missed_ticks", s.MissedTicks);
                 w.WriteNumber("late_ticks", s.LateTicks);

@@ -95,6 +95,9 @@ public sealed class CollectSession : IDisposable
 
     public void RequestStop() => _stopRequested = true;
 
+    /// <summary>CLOCK_MONOTONIC of the first tick (0 before it): where startup ends (meta.json, docs/cli.md).</summary>
+    public ulong FirstTickMonotonicNs { get; private set; }
+
     /// <summary>Runs the tick loop until stopped; returns when the ring has been flushed.</summary>
     public void Run()
     {
@@ -115,11 +118,15 @@ public sealed class CollectSession : IDisposable
         _peers?.Start();
         CollectorRegistration.Write(_layout, _settings);
 
-        var schedule = new TickSchedule((long)startNs, _settings.IntervalNs);
+        // The schedule starts when setup is done, not at startNs: setup (node description, the first listing,
+        // registration) takes milliseconds, and a schedule that began before it would count the first tick late
+        // by that much in every run.
+        long originNs = (long)ClockAnchors.MonotonicNowNs();
+        var schedule = new TickSchedule(originNs, _settings.IntervalNs);
         Schedule = schedule;
-        long endNs = _settings.DurationNs > 0 ? (long)startNs + _settings.DurationNs : long.MaxValue;
-        long nextSelfReportNs = (long)startNs;
-        long nextAnchorNs = (long)startNs + ClockAnchorEveryNs;
+        long endNs = _settings.DurationNs > 0 ? originNs + _settings.DurationNs : long.MaxValue;
+        long nextSelfReportNs = originNs;
+        long nextAnchorNs = originNs + ClockAnchorEveryNs;
         long lastHostTick = -1;
 
         while (!_stopRequested)
@@ -132,6 +139,7 @@ public sealed class CollectSession : IDisposable
             if (_stopRequested) break;
             ulong nowNs = ClockAnchors.MonotonicNowNs();
             schedule.Take((long)nowNs, out long latenessNs);
+            if (FirstTickMonotonicNs == 0) FirstTickMonotonicNs = nowNs;
             _lateness.Record(latenessNs);
             // One clock read per tick: every record of the tick carries the same timestamp.
             Tick(nowNs, schedule.Ticks, ref lastHostTick);
