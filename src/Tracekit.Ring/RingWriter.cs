@@ -201,6 +201,11 @@ public sealed partial class RingWriter : IDisposable
     private static void WriteRecord(ref byte header, WriterSegment segment, long position, ReadOnlySpan<byte> payload)
     {
         ref byte frame = ref segment.FrameAt(ref header, position);
+        // Clear the slot's commit word first. In an overwrite ring it holds an earlier lap's bytes; a producer killed
+        // between the stamp and the commit word below would otherwise leave a slot whose stamp claims this position
+        // beside a stale commit word, which a reader cannot tell from corruption. Cleared, every crash state reads
+        // as uncommitted (ring-format.md 3.2, 3.3). The stamp's release store below orders this store before it.
+        Unsafe.As<byte, long>(ref frame) = 0;
         payload.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref frame, L.FrameHeaderSizeInBytes), payload.Length));
         uint crc = Crc32C.ComputeFrame(position, payload);
         // Release: the payload is stored before the stamp, so a slot whose stamp claims this position holds our
@@ -215,6 +220,7 @@ public sealed partial class RingWriter : IDisposable
     {
         ref byte header = ref segment.Map.Reference;
         ref byte frame = ref segment.FrameAt(ref header, start);
+        Unsafe.As<byte, long>(ref frame) = 0; // as in WriteRecord: a crash before the commit word leaves "uncommitted"
         uint crc = Crc32C.ComputeFrame(start, []);
         int length = (int)(end - start) - L.FrameHeaderSizeInBytes;
         Volatile.Write(ref Unsafe.As<byte, long>(ref Unsafe.Add(ref frame, L.StampOffsetInFrame)), start); // release, as in WriteRecord
