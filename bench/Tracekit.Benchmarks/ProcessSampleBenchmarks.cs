@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Tracekit.Procfs;
 
@@ -18,7 +17,7 @@ public class ProcessSampleBenchmarks
 {
     private const int ProcessCount = 100;
     private readonly byte[] _buffer = new byte[4096];
-    private readonly List<Process> _sleepers = [];
+    private Sleepers _sleepers = null!;
     private int[] _pids = [];
     private ProcFile[] _stat = [];
     private ProcFile[] _status = [];
@@ -28,14 +27,8 @@ public class ProcessSampleBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        for (int i = 0; i < ProcessCount; i++)
-        {
-            var startInfo = new ProcessStartInfo("/bin/sleep") { UseShellExecute = false };
-            startInfo.ArgumentList.Add("600");
-            _sleepers.Add(Process.Start(startInfo)!);
-        }
-
-        _pids = _sleepers.Select(p => p.Id).ToArray();
+        _sleepers = new Sleepers(ProcessCount);
+        _pids = _sleepers.Pids;
         _stat = _pids.Select(pid => Open(pid, "stat"u8)).ToArray();
         _status = _pids.Select(pid => Open(pid, "status"u8)).ToArray();
         _statContent = File.ReadAllBytes($"/proc/{_pids[0]}/stat");
@@ -46,12 +39,7 @@ public class ProcessSampleBenchmarks
     public void Cleanup()
     {
         foreach (ProcFile file in _stat.Concat(_status)) file.Dispose();
-        foreach (Process sleeper in _sleepers)
-        {
-            sleeper.Kill();
-            sleeper.WaitForExit();
-            sleeper.Dispose();
-        }
+        _sleepers.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = ProcessCount, Description = "reopen stat + status, parse")]

@@ -17,7 +17,7 @@ public class ProcfsCpuSourceBenchmarks
 {
     private const int ProcessCount = 100;
     private readonly byte[] _buffer = new byte[1024];
-    private readonly List<Process> _sleepers = [];
+    private Sleepers _sleepers = null!;
     private ProcFile[] _stat = [];
     private ProcFile[] _schedstat = [];
     private ProcessCpuReader[] _clockReaders = [];
@@ -28,17 +28,11 @@ public class ProcfsCpuSourceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        for (int i = 0; i < ProcessCount; i++)
-        {
-            var startInfo = new ProcessStartInfo("/bin/sleep") { UseShellExecute = false };
-            startInfo.ArgumentList.Add("600");
-            _sleepers.Add(Process.Start(startInfo)!);
-        }
-
-        _stat = _sleepers.Select(p => Open(p.Id, "stat"u8)).ToArray();
-        _schedstat = _sleepers.Select(p => Open(p.Id, "schedstat"u8)).ToArray();
-        _clockReaders = _sleepers.Select(p => OpenReader(p.Id, CpuTimeSource.ProcessCpuClock)).ToArray();
-        _schedstatReaders = _sleepers.Select(p => OpenReader(p.Id, CpuTimeSource.TaskSchedstatSum)).ToArray();
+        _sleepers = new Sleepers(ProcessCount);
+        _stat = _sleepers.Pids.Select(pid => Open(pid, "stat"u8)).ToArray();
+        _schedstat = _sleepers.Pids.Select(pid => Open(pid, "schedstat"u8)).ToArray();
+        _clockReaders = _sleepers.Pids.Select(pid => OpenReader(pid, CpuTimeSource.ProcessCpuClock)).ToArray();
+        _schedstatReaders = _sleepers.Pids.Select(pid => OpenReader(pid, CpuTimeSource.TaskSchedstatSum)).ToArray();
         _watcher = ProcessExitWatcher.TryCreate(out _) ?? throw new InvalidOperationException("no epoll");
         for (int i = 0; i < ProcessCount; i++)
         {
@@ -55,12 +49,7 @@ public class ProcfsCpuSourceBenchmarks
         }
 
         _watcher.Dispose();
-        foreach (Process sleeper in _sleepers)
-        {
-            sleeper.Kill();
-            sleeper.WaitForExit();
-            sleeper.Dispose();
-        }
+        _sleepers.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = ProcessCount, Description = "pread /proc/PID/stat + parse")]

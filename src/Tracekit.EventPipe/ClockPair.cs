@@ -14,23 +14,11 @@ public readonly record struct ClockPair(long MonotonicNs, long RealtimeNs, Clock
     {
     }
 
-    /// <summary>Realtime read between two monotonic reads, paired with their midpoint; the narrowest of three tries wins.</summary>
+    /// <summary>A pair read now (<see cref="Libc.ReadClockPair"/>), with the kernel's clock-sync state.</summary>
     public static ClockPair Read()
     {
-        long bestGapNs = long.MaxValue, bestMonoNs = 0, bestRealNs = 0;
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            long before = Libc.ClockGetTimeNs(ClockId.Monotonic);
-            long real = Libc.ClockGetTimeNs(ClockId.Realtime);
-            long after = Libc.ClockGetTimeNs(ClockId.Monotonic);
-            if (after - before < bestGapNs)
-            {
-                bestGapNs = after - before;
-                bestMonoNs = before + ((after - before) / 2);
-                bestRealNs = real;
-            }
-        }
-        return new ClockPair(bestMonoNs, bestRealNs, Libc.ReadClockSync());
+        Libc.ReadClockPair(out long monotonicNs, out long realtimeNs);
+        return new ClockPair(monotonicNs, realtimeNs, Libc.ReadClockSync());
     }
 
     /// <summary>realtime − monotonic: add it to a monotonic stamp to get epoch ns.</summary>

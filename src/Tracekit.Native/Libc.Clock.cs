@@ -75,4 +75,28 @@ public static partial class Libc
         long offsetNs = (status & ClockSyncInfo.StatusNano) != 0 ? offset : offset * 1000;
         return new ClockSyncInfo(state, status, offsetNs, maxErrorUs * 1000, estErrorUs * 1000);
     }
+
+    /// <summary>
+    /// A realtime/monotonic pair: CLOCK_REALTIME read between two CLOCK_MONOTONIC reads and paired with their
+    /// midpoint. Of three tries the one with the narrowest bracket wins, so a preemption between the reads cannot
+    /// skew the pair. Both the ring's clock anchors and the EventPipe captures' anchors use it.
+    /// </summary>
+    public static void ReadClockPair(out long monotonicNs, out long realtimeNs)
+    {
+        long bestGapNs = long.MaxValue;
+        monotonicNs = 0;
+        realtimeNs = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = ClockGetTimeNs(ClockId.Monotonic);
+            long real = ClockGetTimeNs(ClockId.Realtime);
+            long after = ClockGetTimeNs(ClockId.Monotonic);
+            if (after - before < bestGapNs)
+            {
+                bestGapNs = after - before;
+                monotonicNs = before + ((after - before) / 2);
+                realtimeNs = real;
+            }
+        }
+    }
 }

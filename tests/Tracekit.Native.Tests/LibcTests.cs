@@ -40,6 +40,21 @@ public sealed class LibcTests
     }
 
     [Fact]
+    public void ReadClockPair_Now_MonotonicInsideTheCallAndRealtimeAtTheSameInstant()
+    {
+        long monotonicBefore = Libc.ClockGetTimeNs(ClockId.Monotonic);
+        long realtimeBefore = Libc.ClockGetTimeNs(ClockId.Realtime);
+        Libc.ReadClockPair(out long monotonicNs, out long realtimeNs);
+        long monotonicAfter = Libc.ClockGetTimeNs(ClockId.Monotonic);
+
+        Assert.InRange(monotonicNs, monotonicBefore, monotonicAfter);
+        // The pair's offset equals the offset seen just before, up to the time between the two reads (and any
+        // clock step in between, which does not happen in a test).
+        long offsetBefore = realtimeBefore - monotonicBefore;
+        Assert.InRange(realtimeNs - monotonicNs - offsetBefore, -(monotonicAfter - monotonicBefore) - 1_000_000, (monotonicAfter - monotonicBefore) + 1_000_000);
+    }
+
+    [Fact]
     public void ReadClockSync_ReadOnlyQuery_ReturnsKernelStateInRange()
     {
         ClockSyncInfo sync = Libc.ReadClockSync();

@@ -6,26 +6,10 @@ namespace Tracekit.Collector.Recording;
 /// <summary>Reads realtime/monotonic pairs that let a reader put monotonic timestamps on the wall clock.</summary>
 public static class ClockAnchors
 {
-    /// <summary>
-    /// Reads CLOCK_REALTIME between two CLOCK_MONOTONIC reads and pairs it with their midpoint. Of three tries the
-    /// one with the narrowest bracket wins, so a preemption between the reads cannot skew the pair.
-    /// </summary>
+    /// <summary>A clock anchor read now: <see cref="Libc.ReadClockPair"/> and the kernel's clock-sync state.</summary>
     public static ClockAnchor Read()
     {
-        long bestGapNs = long.MaxValue, bestMonoNs = 0, bestRealNs = 0;
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            long before = Libc.ClockGetTimeNs(ClockId.Monotonic);
-            long real = Libc.ClockGetTimeNs(ClockId.Realtime);
-            long after = Libc.ClockGetTimeNs(ClockId.Monotonic);
-            if (after - before < bestGapNs)
-            {
-                bestGapNs = after - before;
-                bestMonoNs = before + ((after - before) / 2);
-                bestRealNs = real;
-            }
-        }
-
+        Libc.ReadClockPair(out long bestMonoNs, out long bestRealNs);
         var sync = Libc.ReadClockSync();
         return new ClockAnchor
         {
