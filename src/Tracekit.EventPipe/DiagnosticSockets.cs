@@ -15,8 +15,11 @@ namespace Tracekit.EventPipe;
 /// <item>the folder is listed again only after inotify reports an entry created, deleted or moved in it (without
 /// inotify, every scan);</item>
 /// <item>a name is split, not matched;</item>
-/// <item>a PID counts while /proc/PID exists; a socket whose process is gone is remembered by name and never
-/// checked again (the key in the name is the process's start time, so a reused PID gets a new name).</item>
+/// <item>the key in the name is the runtime's start time (field 22 of /proc/PID/stat, in clock ticks), so a socket
+/// counts only while a process with that PID and that start time exists. A killed runtime leaves its socket behind,
+/// and its PID may later belong to any other process (a `sleep`, a shell): without the key check that process
+/// would be taken for a .NET one. A name whose key does not match is remembered and never checked again: a later
+/// process with that PID starts later.</item>
 /// </list>
 /// Not thread-safe: the discovery thread owns it.
 /// </summary>
@@ -32,6 +35,7 @@ public sealed class DiagnosticSockets : IDisposable
     private readonly byte[] _scratch = new byte[4096];
     private readonly HashSet<string> _staleNames = new(StringComparer.Ordinal);
     private readonly HashSet<int> _published = [];
+    private readonly Dictionary<int, ulong> _keys = [];
     private readonly List<int> _gone = [];
     private bool _listed;
 
@@ -62,9 +66,13 @@ public sealed class DiagnosticSockets : IDisposable
         _gone.Clear();
         foreach (int pid in _published)
         {
-            if (!Directory.Exists($"{_procRoot}/{pid}")) _gone.Add(pid);
+            if (StartTicks(pid) != _keys[pid]) _gone.Add(pid);
         }
-        foreach (int pid in _gone) _published.Remove(pid);
+        foreach (int pid in _gone)
+        {
+            _published.Remove(pid);
+            _keys.Remove(pid);
+        }
         return _published;
     }
 
@@ -73,29 +81,49 @@ public sealed class DiagnosticSockets : IDisposable
         _listed = true;
         Listings++;
         _published.Clear();
+        _keys.Clear();
         if (_staleNames.Count > MaxRememberedStaleNames) _staleNames.Clear();
         foreach (string path in Directory.EnumerateFiles(_ipcRoot, Prefix + "*" + Suffix))
         {
             string name = Path.GetFileName(path);
-            if (_staleNames.Contains(name) || !TryParsePid(name, out int pid) || _published.Contains(pid)) continue;
-            if (Directory.Exists($"{_procRoot}/{pid}")) _published.Add(pid);
-            else _staleNames.Add(name);
+            if (_staleNames.Contains(name) || !TryParse(name, out int pid, out ulong key) || _published.Contains(pid)) continue;
+            if (StartTicks(pid) == key)
+            {
+                _published.Add(pid);
+                _keys[pid] = key;
+            }
+            else
+            {
+                _staleNames.Add(name);
+            }
         }
     }
 
     /// <summary>Parses <c>dotnet-diagnostic-{pid}-{key}-socket</c>, where both parts are decimal digits.</summary>
-    public static bool TryParsePid(ReadOnlySpan<char> fileName, out int pid)
+    public static bool TryParse(ReadOnlySpan<char> fileName, out int pid, out ulong key)
     {
         pid = 0;
+        key = 0;
         if (!fileName.StartsWith(Prefix, StringComparison.Ordinal) || !fileName.EndsWith(Suffix, StringComparison.Ordinal)) return false;
         ReadOnlySpan<char> middle = fileName[Prefix.Length..^Suffix.Length];
         int dash = middle.IndexOf('-');
         if (dash <= 0 || dash == middle.Length - 1) return false;
-        foreach (char c in middle[(dash + 1)..])
+        return int.TryParse(middle[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out pid) && pid > 0
+            && ulong.TryParse(middle[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out key);
+    }
+
+    /// <summary>The process's start time in clock ticks (/proc/PID/stat field 22); null when it is gone or unreadable.</summary>
+    private ulong? StartTicks(int pid)
+    {
+        try
         {
-            if (c is < '0' or > '9') return false;
+            byte[] stat = File.ReadAllBytes($"{_procRoot}/{pid}/stat");
+            return Tracekit.Procfs.PidStatParser.TryParse(stat, out var parsed) ? parsed.StartTimeTicks : null;
         }
-        return int.TryParse(middle[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out pid) && pid > 0;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public void Dispose() => _watch?.Dispose();
