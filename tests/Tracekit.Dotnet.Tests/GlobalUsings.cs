@@ -3,3 +3,4 @@ global using Xunit.Abstractions;
 global using Tracekit.Load;
 global using Tracekit.EventPipe;
 global using Tracekit.Dotnet.Tests.Support;
+global using Tracekit.Collector.Tests.Support; // Spawned, shared with the collector tests

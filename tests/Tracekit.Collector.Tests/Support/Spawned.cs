@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Tracekit.Native;
 
@@ -7,6 +8,7 @@ namespace Tracekit.Collector.Tests.Support;
 /// A process a test started: arguments go through ArgumentList (never a shell string), stdout and stderr are
 /// captured (line by line, each line with its CLOCK_MONOTONIC arrival time), and Dispose kills the process by its
 /// PID if it still runs, so no test leaves a workload behind, whatever it asserted.
+/// Tracekit.Dotnet.Tests compiles this same file (linked in its project), so it depends only on xunit and Native.
 /// </summary>
 public sealed class Spawned : IDisposable
 {
@@ -48,7 +50,7 @@ public sealed class Spawned : IDisposable
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            long now = Mono.NowNs();
+            long now = Libc.ClockGetTimeNs(ClockId.Monotonic);
             lock (spawned._gate)
             {
                 spawned._stdout.AppendLine(e.Data);
