@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -53,15 +52,13 @@ public static class JsonFragment
     public static int Write(Span<byte> destination, JsonName name, long value)
     {
         int length = WritePrefix(destination, name);
-        Utf8Formatter.TryFormat(value, destination[length..], out int written);
-        return length + written;
+        return length + DecimalDigits.Write(destination[length..], value);
     }
 
     public static int Write(Span<byte> destination, JsonName name, ulong value)
     {
         int length = WritePrefix(destination, name);
-        Utf8Formatter.TryFormat(value, destination[length..], out int written);
-        return length + written;
+        return length + DecimalDigits.Write(destination[length..], value);
     }
 
     /// <summary>A ns duration as exact decimal ms (<see cref="MillisecondsFormatter"/>).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Tracekit.Convert.Output;
@@ -45,24 +44,23 @@ public static class MillisecondsFormatter
             destination[position++] = (byte)'-';
         }
 
-        Utf8Formatter.TryFormat(magnitude / NsPerMs, destination[position..], out int written);
-        position += written;
+        position += DecimalDigits.Write(destination[position..], magnitude / NsPerMs);
         uint fraction = (uint)(magnitude % NsPerMs);
         if (fraction != 0)
         {
-            // Up to six decimals, trailing zeros dropped; divisions by constants only (this runs per process sample).
-            int digits = 6;
-            while (fraction % 10 == 0)
-            {
-                fraction /= 10;
-                digits--;
-            }
-
+            // Six decimals two at a time from a digit-pair table, then trailing zeros dropped: divisions by
+            // constants only, no loop per digit (this runs once or twice per process sample).
             destination[position] = (byte)'.';
-            for (int i = digits; i > 0; i--)
+            uint high = fraction / 10_000;
+            uint rest = fraction - (high * 10_000);
+            uint middle = rest / 100;
+            DecimalDigits.WritePair(destination, position + 1, (int)high);
+            DecimalDigits.WritePair(destination, position + 3, (int)middle);
+            DecimalDigits.WritePair(destination, position + 5, (int)(rest - (middle * 100)));
+            int digits = 6;
+            while (destination[position + digits] == (byte)'0')
             {
-                destination[position + i] = (byte)('0' + (fraction % 10));
-                fraction /= 10;
+                digits--;
             }
 
             position += digits + 1;
