@@ -200,23 +200,7 @@ public sealed class OpendcConversionTests : IDisposable
     public void Opendc_LongTasksBeyondOneChunk_SpilledAndReadBackInOrder()
     {
         const int Samples = 5000;
-        using (var ring = _run.Ring("n1", segmentCapacityInBytes: 8 << 20))
-        {
-            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
-            // Born 2 s into the collection (start ticks 360_200 at 100 Hz after a boot 3600 s before At(0)), so each
-            // task starts at its birth and its first sample is a fragment, not a baseline.
-            for (int pid = 1; pid <= 3; pid++) ring.Add(new ProcessStart { TimestampNs = At(2000), Pid = pid, StartTicks = 360_200, Ppid = 1, Command = $"p{pid}" });
-            var cpuNs = new ulong[4];
-            for (int i = 1; i <= Samples; i++)
-            {
-                for (int pid = 1; pid <= 3; pid++)
-                {
-                    // A saw-tooth per process, different per pid, so that no two neighbouring fragments merge.
-                    cpuNs[pid] += (ulong)(((i * pid) % 7) + 1) * 1_000_000;
-                    ring.Add(new ProcessSample { TimestampNs = At(2000 + (i * 10)), Pid = pid, StartTicks = 360_200, CpuTimeNs = cpuNs[pid], CpuSource = CpuSource.ProcessClock, RssKb = 1024, Threads = 1 });
-                }
-            }
-        }
+        WriteSawToothProcesses(Samples);
         var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out, "--tasks", "processes");
         Assert.True(code == 0, console.ErrorText + console.OutText);
 
@@ -237,6 +221,43 @@ public sealed class OpendcConversionTests : IDisposable
             Assert.Equal(expected.Select(u => Math.Round(u, 6)), tail);
         }
         Assert.Empty(Directory.GetFiles(Out, ".fragments-*"));
+    }
+
+    /// <summary>Three processes sampled every 10 ms from 2 s on, each with a different saw-tooth of CPU.</summary>
+    private void WriteSawToothProcesses(int samples)
+    {
+        using (var ring = _run.Ring("n1", segmentCapacityInBytes: 8 << 20))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            // Born 2 s into the collection (start ticks 360_200 at 100 Hz after a boot 3600 s before At(0)), so each
+            // task starts at its birth and its first sample is a fragment, not a baseline.
+            for (int pid = 1; pid <= 3; pid++) ring.Add(new ProcessStart { TimestampNs = At(2000), Pid = pid, StartTicks = 360_200, Ppid = 1, Command = $"p{pid}" });
+            var cpuNs = new ulong[4];
+            for (int i = 1; i <= samples; i++)
+            {
+                for (int pid = 1; pid <= 3; pid++)
+                {
+                    // A saw-tooth per process, different per pid, so that no two neighbouring fragments merge.
+                    cpuNs[pid] += (ulong)(((i * pid) % 7) + 1) * 1_000_000;
+                    ring.Add(new ProcessSample { TimestampNs = At(2000 + (i * 10)), Pid = pid, StartTicks = 360_200, CpuTimeNs = cpuNs[pid], CpuSource = CpuSource.ProcessClock, RssKb = 1024, Threads = 1 });
+                }
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void Opendc_OutputDiskFills_PlainErrorAndNoTableLeftBehind()
+    {
+        WriteSawToothProcesses(5000); // 15,000 fragments: ~360 KB of spill, more than the disk holds
+        using var tmpfs = Tracekit.Testing.SmallTmpfs.Mount(Path.Combine(_run.Root, "small"), "128k");
+        string output = Path.Combine(tmpfs.Path, "opendc");
+
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", output, "--tasks", "processes");
+
+        Assert.Equal(3, code); // ReturnCode.OutputError
+        Assert.StartsWith("error: No space left on device", console.ErrorText);
+        Assert.DoesNotContain("   at ", console.ErrorText); // no stack trace
+        Assert.Empty(Directory.GetFileSystemEntries(output)); // no partial table, no spill file
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Tracekit.Testing;
 
 namespace Tracekit.Native.Tests;
 
@@ -125,34 +125,14 @@ public sealed class MappedFileTests : IDisposable
     [SkippableFact]
     public void CreateNew_LargerThanFreeSpace_ThrowsNamingPathBytesAndFreeSpace()
     {
-        Skip.IfNot(Environment.UserName == "root", "mounting a small tmpfs needs root; this test runs as root on CI");
-        string mountPoint = Path.Combine(_dir, "small");
-        Directory.CreateDirectory(mountPoint);
-        Skip.If(Run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint) != 0, "cannot mount a tmpfs here (no CAP_SYS_ADMIN?)");
-        try
-        {
-            string path = Path.Combine(mountPoint, "too-big.bin");
-            IOException error = Assert.Throws<IOException>(() => MappedFile.CreateNew(path, 1 << 20, Mode0600));
+        using var tmpfs = SmallTmpfs.Mount(Path.Combine(_dir, "small"), "256k");
+        string path = Path.Combine(tmpfs.Path, "too-big.bin");
+        IOException error = Assert.Throws<IOException>(() => MappedFile.CreateNew(path, 1 << 20, Mode0600));
 
-            Assert.Contains(path, error.Message);
-            Assert.Contains("1,048,576 bytes", error.Message);
-            Assert.Contains("262,144 bytes are free there", error.Message);
-            Assert.Contains("No space left on device", error.Message);
-            Assert.Empty(Directory.GetFileSystemEntries(mountPoint));
-        }
-        finally
-        {
-            Run("umount", mountPoint);
-        }
-    }
-
-    private static int Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start)!;
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
+        Assert.Contains(path, error.Message);
+        Assert.Contains("1,048,576 bytes", error.Message);
+        Assert.Contains("262,144 bytes are free there", error.Message);
+        Assert.Contains("No space left on device", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(tmpfs.Path));
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Tracekit.Ring.TestWriter;
+using Tracekit.Testing;
 
 namespace Tracekit.Ring.Tests;
 
@@ -52,40 +52,5 @@ public sealed class FullDiskTests
         Assert.Equal(accepted, next);
         Assert.Empty(reader.Damage);
         Assert.All(Directory.GetFileSystemEntries(ringDir), f => Assert.Matches(@"ring-\d{6}\.tkr$", f)); // no leftover temporary file
-    }
-
-    private sealed class SmallTmpfs : IDisposable
-    {
-        private SmallTmpfs(string path) => Path = path;
-
-        public string Path { get; }
-
-        public static SmallTmpfs Mount(string path)
-        {
-            Skip.IfNot(Environment.UserName == "root", "mounting a small tmpfs needs root; this test runs as root on CI");
-            Directory.CreateDirectory(path);
-            (int code, string message) = Run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", path);
-            Skip.If(code != 0, $"cannot mount a tmpfs here (no CAP_SYS_ADMIN?): {message}");
-            return new SmallTmpfs(path);
-        }
-
-        public void Dispose() => Run("umount", Path);
-
-        private static (int Code, string Message) Run(string program, params string[] args)
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string arg in args) start.ArgumentList.Add(arg);
-            try
-            {
-                using Process process = Process.Start(start)!;
-                string error = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                return (process.ExitCode, error.Trim());
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                return (-1, e.Message);
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Tracekit.Convert.Cli;
+using Tracekit.Convert.Output;
 using Tracekit.Convert.Reading;
 using Tracekit.Format;
 using Tracekit.Opendc;
@@ -54,7 +55,24 @@ public static class OpendcConverter
             throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
         var nodes = RunLayout.Discover(options.RunDirectory);
         Directory.CreateDirectory(options.OutputDirectory);
-        string fragmentsPath = Path.Combine(options.OutputDirectory, "fragments.parquet");
+        // Every table is written under a partial name and renamed only when all of them are complete: a failure
+        // (a full disk, a damaged ring without --salvage) never leaves a table that looks whole beside the others.
+        var outputs = new PartialOutputs(options.OutputDirectory);
+        try
+        {
+            var result = Write(options, nodes, outputs);
+            outputs.Commit();
+            return result;
+        }
+        finally
+        {
+            outputs.DeleteUncommitted();
+        }
+    }
+
+    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, PartialOutputs outputs)
+    {
+        string fragmentsPath = outputs.Add("fragments.parquet");
         var tasks = new List<OpendcTask>();
         var accounts = new List<TaskAccount>();
         var warnings = new List<string>();
@@ -83,13 +101,12 @@ public static class OpendcConverter
 
         if (tasks.Count == 0)
         {
-            File.Delete(fragmentsPath);
             throw new ConvertException(ReturnCode.EmptyRun, options.Mode == TaskMode.Invocations
                 ? $"no invocation with a PID or cgroup in {options.RunDirectory}: nothing to turn into tasks (try --tasks processes)"
                 : $"no sampled process in {options.RunDirectory}: nothing to turn into tasks");
         }
-        TasksParquetWriter.Write(Path.Combine(options.OutputDirectory, "tasks.parquet"), tasks);
-        if (topology.Count > 0) TopologyWriter.Write(Path.Combine(options.OutputDirectory, "topology.json"), topology);
+        TasksParquetWriter.Write(outputs.Add("tasks.parquet"), tasks);
+        if (topology.Count > 0) TopologyWriter.Write(outputs.Add("topology.json"), topology);
         return new OpendcResult { OutputDirectory = options.OutputDirectory, Tasks = accounts, Fragments = fragmentCount, Warnings = warnings };
     }
 }
