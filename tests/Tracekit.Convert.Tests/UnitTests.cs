@@ -96,4 +96,39 @@ public sealed class UnitTests
         bar.Complete();
         Assert.Equal(string.Empty, console.ErrorText);
     }
+
+    [Fact]
+    public void ProgressBar_TerminalAfterOneSecond_DrawsLabelAndShareThenClearsOnComplete()
+    {
+        var console = new CapturingConsole { IsInteractive = true };
+        var clock = new ManualClock();
+        var bar = new ProgressBar(console, 200 << 20, "opendc", clock);
+        clock.AdvanceMs(ProgressBar.DelayMs - 1);
+        bar.Report(10 << 20);
+        Assert.Equal(string.Empty, console.ErrorText);
+
+        clock.AdvanceMs(2);
+        bar.Report(50 << 20);
+        Assert.StartsWith("\ropendc [", console.ErrorText);
+        Assert.Contains(" 25.0% 50 MiB 1s", console.ErrorText);
+
+        int drawn = console.ErrorText.Length;
+        clock.AdvanceMs(ProgressBar.RedrawMs - 1);
+        bar.Report(60 << 20);
+        Assert.Equal(drawn, console.ErrorText.Length); // no redraw within RedrawMs
+
+        bar.Complete();
+        Assert.EndsWith("\r", console.ErrorText); // the line is blanked and the cursor back at its start
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => 1_000_000_000;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void AdvanceMs(long ms) => _ticks += ms * 1_000_000;
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Tracekit.Convert.Cctf;
 using Tracekit.Convert.Opendc;
 using Tracekit.Opendc.Validation;
 
@@ -47,7 +48,10 @@ internal static class OpendcCommand
 
     public static ReturnCode Run(OpendcOptions options, IConsoleOutput console)
     {
-        var result = OpendcConverter.Convert(options);
+        var progress = console.IsInteractive
+            ? ProgressBar.For(console, CctfConverter.TotalBytes(options.RunDirectory), "opendc")
+            : NoProgress.Instance;
+        var result = OpendcConverter.Convert(options, progress);
         foreach (var w in result.Warnings.Take(20)) console.Error.WriteLine($"warning: {w}");
         if (result.Warnings.Count > 20) console.Error.WriteLine($"warning: … {result.Warnings.Count - 20} more");
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Tracekit.Convert.Cli;
 
 /// <summary>Receives how far a conversion got, in bytes of ring read. Called often: must be cheap.</summary>
@@ -37,16 +35,20 @@ public sealed class ProgressBar : IProgressSink
     private readonly IConsoleOutput _console;
     private readonly long _totalBytes;
     private readonly string _label;
-    private readonly long _startTicks = Stopwatch.GetTimestamp();
+    private readonly TimeProvider _time;
+    private readonly long _startTicks;
     private long _nextDrawTicks;
     private bool _drawn;
 
-    public ProgressBar(IConsoleOutput console, long totalBytes, string label)
+    /// <param name="time">The clock; tests pass their own to cross the one-second delay without waiting.</param>
+    public ProgressBar(IConsoleOutput console, long totalBytes, string label, TimeProvider? time = null)
     {
         _console = console;
         _totalBytes = Math.Max(1, totalBytes);
         _label = label;
-        _nextDrawTicks = _startTicks + (DelayMs * Stopwatch.Frequency / 1000);
+        _time = time ?? TimeProvider.System;
+        _startTicks = _time.GetTimestamp();
+        _nextDrawTicks = _startTicks + (DelayMs * _time.TimestampFrequency / 1000);
     }
 
     /// <summary>A bar when stderr is a terminal, else <see cref="NoProgress"/>.</summary>
@@ -55,13 +57,13 @@ public sealed class ProgressBar : IProgressSink
 
     public void Report(long bytesDone)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = _time.GetTimestamp();
         if (now < _nextDrawTicks)
         {
             return;
         }
 
-        _nextDrawTicks = now + (RedrawMs * Stopwatch.Frequency / 1000);
+        _nextDrawTicks = now + (RedrawMs * _time.TimestampFrequency / 1000);
         Draw(bytesDone, now);
     }
 
@@ -78,7 +80,7 @@ public sealed class ProgressBar : IProgressSink
     private void Draw(long bytesDone, long now)
     {
         double fraction = Math.Clamp((double)bytesDone / _totalBytes, 0, 1);
-        double elapsedS = Stopwatch.GetElapsedTime(_startTicks, now).TotalSeconds;
+        double elapsedS = _time.GetElapsedTime(_startTicks, now).TotalSeconds;
         string tail = $" {fraction * 100,5:0.0}% {bytesDone / (1024.0 * 1024):0} MiB {elapsedS:0}s";
         int barWidth = Math.Clamp(_console.Width - _label.Length - tail.Length - 4, 10, 50);
         int filled = (int)(fraction * barWidth);

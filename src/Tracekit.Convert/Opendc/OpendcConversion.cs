@@ -49,7 +49,11 @@ public static class OpendcConverter
     /// <summary>Azure's converter assumed 2500 MHz per core; used only when a node recorded no max MHz.</summary>
     public const double FallbackMaxMhz = 2500;
 
-    public static OpendcResult Convert(OpendcOptions options)
+    /// <summary>Records between two progress reports: rare enough to cost nothing.</summary>
+    private const int ProgressEveryRecords = 8192;
+
+    /// <param name="progress">Receives the bytes of ring read so far (a bar on a terminal, see <see cref="ProgressBar"/>).</param>
+    public static OpendcResult Convert(OpendcOptions options, IProgressSink? progress = null)
     {
         if (!(options.MergeBelowMhz >= 0) || double.IsInfinity(options.MergeBelowMhz))
             throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
@@ -60,7 +64,7 @@ public static class OpendcConverter
         var outputs = new PartialOutputs(options.OutputDirectory);
         try
         {
-            var result = Write(options, nodes, outputs);
+            var result = Write(options, nodes, outputs, progress ?? NoProgress.Instance);
             outputs.Commit();
             return result;
         }
@@ -70,7 +74,7 @@ public static class OpendcConverter
         }
     }
 
-    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, PartialOutputs outputs)
+    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, PartialOutputs outputs, IProgressSink progress)
     {
         string fragmentsPath = outputs.Add("fragments.parquet");
         var tasks = new List<OpendcTask>();
@@ -78,6 +82,7 @@ public static class OpendcConverter
         var warnings = new List<string>();
         var topology = new List<TopologyNode>();
         long fragmentCount;
+        long bytesBefore = 0;
         using (var spill = new FragmentSpill(options.OutputDirectory))
         using (var fragments = new FragmentsParquetWriter(fragmentsPath))
         {
@@ -90,7 +95,13 @@ public static class OpendcConverter
                 var router = options.Mode == TaskMode.Invocations
                     ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId)
                     : new ProcessTaskRouter(builder, node.NodeId);
-                while (source.MoveNext(out var payload)) router.OnRecord(source.Current, payload);
+                long count = 0;
+                while (source.MoveNext(out var payload))
+                {
+                    router.OnRecord(source.Current, payload);
+                    if (++count % ProgressEveryRecords == 0) progress.Report(bytesBefore + source.BytesRead);
+                }
+                bytesBefore += source.BytesRead;
                 router.Finish();
                 if (router.MaxMhz <= 0) warnings.Add($"node '{node.NodeId}' recorded no max MHz; assumed {FallbackMaxMhz} MHz per core");
                 if (router.NodeInfo is { } info)
@@ -98,6 +109,7 @@ public static class OpendcConverter
             }
             fragmentCount = fragments.Count;
         }
+        progress.Complete();
 
         if (tasks.Count == 0)
         {
