@@ -2,22 +2,38 @@
 # Builds bin/tracekit (native AOT) and bin/tracekit-convert, then runs the main job on this host:
 # collect at 100 ms while an embedded workload runs through `tracekit run`, stop, show the status,
 # convert to CCTF JSONL and to an OpenDC workload, validate it, and print where everything is.
+#   tools/quickstart.sh [--skip-build] [--out DIR]
+# --skip-build: use bin/ as it is (tools/test.sh runs the quickstart this way right after publishing).
+# --out DIR: where runs go (default ./logs).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 cd "$root"
+build=1 out="$root/logs"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --skip-build) build=0; shift ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "quickstart.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
 
-ensure_dotnet
-ensure_aot_toolchain
 ensure_debian_packages /usr/bin/time:time
-log "restoring"
-dotnet restore Tracekit.sln -nologo >&2
-publish_binaries "$root"
+if [ "$build" = 1 ]; then
+  ensure_dotnet
+  ensure_aot_toolchain
+  log "restoring"
+  dotnet restore Tracekit.sln -nologo >&2
+  publish_binaries "$root"
+elif [ ! -x bin/tracekit ] || [ ! -x bin/tracekit-convert ]; then
+  echo "quickstart.sh: --skip-build but bin/tracekit or bin/tracekit-convert is missing; run without it" >&2
+  exit 2
+fi
 
 bin/tracekit selfcheck --rounds 100 | tail -n 1
 
 run_id="quickstart-$(date -u +%Y%m%dT%H%M%SZ)"
-out="$root/logs"
 node=$(hostname)
 log "collecting run $run_id into $out/$run_id/$node (100 ms interval)"
 bin/tracekit collect --run-id "$run_id" --out "$out" --interval 100ms --duration 60s &

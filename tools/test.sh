@@ -33,6 +33,18 @@ for proj in tests/*/*.Tests.csproj; do
   fi
 done
 
+# The README's first command, end to end on the binaries just published: collect, run, convert, validate --strict.
+log "quickstart (tools/quickstart.sh --skip-build)"
+quickstart_out=$(mktemp -d)
+if bash tools/quickstart.sh --skip-build --out "$quickstart_out" > "$results/quickstart.log" 2>&1; then
+  tail -n 5 "$results/quickstart.log" >&2
+else
+  tail -n 40 "$results/quickstart.log" >&2
+  echo "FAILED tools/quickstart.sh --skip-build (its log is above)" >&2
+  status=1
+fi
+rm -rf "$quickstart_out"
+
 if [ -f bench/Tracekit.Benchmarks/Tracekit.Benchmarks.csproj ]; then
   log "benchmark smoke run (the bench project must not rot)"
   # Its full log is long; keep it out of the tail that CI shows unless it failed.
