@@ -94,7 +94,11 @@ public sealed class IntervalStats
             }
         }
 
-        return count;
+        // The kept intervals are the largest ones, exactly: once one of them is at or below the threshold, every
+        // interval above it is kept, so the count is theirs and agrees with LargestAbove (a bucket straddling the
+        // threshold, as a missed tick's 2x interval does, would otherwise count 0 next to a listed gap).
+        long keptAbove = _largest.UnorderedItems.Count(e => e.Element.IntervalNs > thresholdNs);
+        return keptAbove < _largest.Count ? keptAbove : Math.Max(count, keptAbove);
     }
 
     /// <summary>The kept largest intervals above a threshold, largest first.</summary>

@@ -22,7 +22,9 @@ public sealed class TestRun : IDisposable
     public string OutputDirectory => Path.Combine(RunDirectory, "cctf");
 
     /// <summary>A ring in <c>R/&lt;folder&gt;/</c> (or <c>R/&lt;folder&gt;/streams/&lt;stream&gt;/</c>).</summary>
-    public TestRing Ring(string nodeFolder, string stage = "cloud", string? stream = null, string? headerNodeId = null, long segmentCapacityInBytes = 64 * 1024)
+    public TestRing Ring(
+        string nodeFolder, string stage = "cloud", string? stream = null, string? headerNodeId = null, long segmentCapacityInBytes = 64 * 1024,
+        RingPolicy policy = RingPolicy.NoLoss, long maxTotalSizeInBytes = 0)
     {
         string directory = stream is null
             ? Path.Combine(RunDirectory, nodeFolder)
@@ -31,7 +33,8 @@ public sealed class TestRun : IDisposable
         {
             DirectoryPath = directory,
             SegmentCapacityInBytes = segmentCapacityInBytes,
-            Policy = RingPolicy.NoLoss,
+            Policy = policy,
+            MaxTotalSizeInBytes = maxTotalSizeInBytes,
             RunId = RunId,
             NodeId = headerNodeId ?? nodeFolder,
             Stage = stage,
@@ -88,9 +91,12 @@ public sealed class TestRing(RingWriter writer, string directory) : IDisposable
 
     public TestRing AddRaw(ReadOnlySpan<byte> payload)
     {
-        Assert.True(writer.TryAppend(payload));
+        Assert.True(TryAddRaw(payload));
         return this;
     }
+
+    /// <summary>False when a full no-loss ring dropped the record (the header counts it).</summary>
+    public bool TryAddRaw(ReadOnlySpan<byte> payload) => writer.TryAppend(payload);
 
     public void Dispose() => writer.Dispose();
 }
