@@ -145,7 +145,7 @@ public static partial class AuditReport
             // A process is sampled once per tick: its expected interval is the host tick.
             long tickNs = n.HostCpu.MedianNs();
             var p = n.Processes.LargestGapPerProcess;
-            long threshold = 2 * tickNs;
+            long threshold = GapThresholdNs(tickNs);
             string largest = tickNs == 0 ? "(no host series to compare with)" : Largest(p.LargestAbove(threshold));
             md.AppendLine(Inv($"| {n.NodeId} | processes: largest gap of each ({n.Processes.Processes:N0} processes, {n.Processes.Samples:N0} samples) | {p.Count:N0} | {Duration(tickNs)} (host tick) | {(tickNs == 0 ? 0 : p.CountAbove(threshold)):N0} processes | {largest} |"));
         }
@@ -161,9 +161,15 @@ public static partial class AuditReport
 
     private static void GapRow(StringBuilder md, string node, string series, IntervalStats stats, long medianNs)
     {
-        long threshold = 2 * medianNs;
+        long threshold = GapThresholdNs(medianNs);
         md.AppendLine(Inv($"| {node} | {series} | {stats.Samples:N0} | {Duration(medianNs)} | {stats.CountAbove(threshold):N0} | {Largest(stats.LargestAbove(threshold))} |"));
     }
+
+    /// <summary>
+    /// A gap is an interval longer than 1.5× the expected one: one missed tick (2×) is always a gap, scheduling
+    /// jitter never is. Twice the median would put a missed tick exactly on the threshold, where jitter decides.
+    /// </summary>
+    private static long GapThresholdNs(long expectedIntervalNs) => expectedIntervalNs + (expectedIntervalNs / 2);
 
     private static string Largest(IReadOnlyList<(long StartMs, long IntervalNs)> gaps) =>
         gaps.Count == 0 ? "-" : string.Join("; ", gaps.Take(5).Select(static g => $"{Utc(g.StartMs)}, {Duration(g.IntervalNs)}"));
