@@ -1,5 +1,4 @@
 using System.Globalization;
-using DuckDB.NET.Data;
 using Tracekit.Convert.Tests.Support;
 using Tracekit.Format;
 using Tracekit.Opendc.Validation;
@@ -56,29 +55,9 @@ public sealed class OpendcConversionTests : IDisposable
 
     private string Out => Path.Combine(_run.RunDirectory, "opendc");
 
-    private List<(int Id, long Duration, double Usage)> Fragments()
-    {
-        using var db = new DuckDBConnection("DataSource=:memory:");
-        db.Open();
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = $"SELECT id, duration, cpu_usage FROM read_parquet('{Path.Combine(Out, "fragments.parquet")}')";
-        using var r = cmd.ExecuteReader();
-        var rows = new List<(int, long, double)>();
-        while (r.Read()) rows.Add((r.GetInt32(0), r.GetInt64(1), r.GetDouble(2)));
-        return rows;
-    }
+    private List<(int Id, long Duration, double Usage)> Fragments() => OpendcTables.Fragments(Out);
 
-    private List<(int Id, long Submission, long Duration, int CpuCount, double Capacity, long Mem, string Name)> Tasks()
-    {
-        using var db = new DuckDBConnection("DataSource=:memory:");
-        db.Open();
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = $"SELECT id, submission_time, duration, cpu_count, cpu_capacity, mem_capacity, name FROM read_parquet('{Path.Combine(Out, "tasks.parquet")}') ORDER BY id";
-        using var r = cmd.ExecuteReader();
-        var rows = new List<(int, long, long, int, double, long, string)>();
-        while (r.Read()) rows.Add((r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetDouble(4), r.GetInt64(5), r.GetString(6)));
-        return rows;
-    }
+    private List<(int Id, long Submission, long Duration, int CpuCount, double Capacity, long Mem, string Name)> Tasks() => OpendcTables.Tasks(Out);
 
     [Fact]
     public void Opendc_JobWithCgroup_ConservesCpuAndSizesTheTask()

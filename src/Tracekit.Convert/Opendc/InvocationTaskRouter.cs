@@ -59,14 +59,29 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         }
     }
 
+    /// <summary>Invocations that were not made tasks because an open task already held their PID or cgroup.</summary>
+    public int OverlapsRefused { get; private set; }
+
+    /// <summary>The name the first refused invocation would have had, for the warning.</summary>
+    public string? FirstRefusedName { get; private set; }
+
     private void OnStart(StreamCursor r, in InvocationStart s)
     {
         if (s.Pid is null && string.IsNullOrEmpty(s.Cgroup)) return;
+        string name = string.IsNullOrEmpty(s.TraceId) ? s.Path ?? "invocation" : s.TraceId;
+        // A process or cgroup has one CPU counter: concurrent invocations on it cannot each have it (that counts it
+        // twice) nor share it (any split is invented). The open task keeps it; the later invocation is no task.
+        if ((s.Pid is { } held && _byPid.ContainsKey(held)) || (!string.IsNullOrEmpty(s.Cgroup) && _byCgroup.ContainsKey(s.Cgroup)))
+        {
+            OverlapsRefused++;
+            FirstRefusedName ??= name;
+            return;
+        }
         long startNs = r.EpochNs;
         long submissionNs = s.EnqueueNs is { } q ? EpochClock.ToEpochNs((ulong)q, r.Anchor) : startNs;
         var open = new Open
         {
-            Name = string.IsNullOrEmpty(s.TraceId) ? s.Path ?? "invocation" : s.TraceId,
+            Name = name,
             SubmissionMs = EpochClock.ToEpochMs(Math.Min(submissionNs, startNs)),
             StartEpochNs = startNs,
             // `tracekit run` starts the job (and its cgroup) at ts_start: its counters start at zero there.

@@ -103,6 +103,11 @@ public static class OpendcConverter
                 }
                 bytesBefore += source.BytesRead;
                 router.Finish();
+                if (router is InvocationTaskRouter { OverlapsRefused: > 0 } invocations)
+                {
+                    warnings.Add($"node '{node.NodeId}': {invocations.OverlapsRefused} invocation(s) started on a PID or cgroup an open task already held " +
+                        $"(first: '{invocations.FirstRefusedName}'); they are not tasks, the earlier task keeps that CPU (use --tasks processes for the whole process)");
+                }
                 if (router.MaxMhz <= 0) warnings.Add($"node '{node.NodeId}' recorded no max MHz; assumed {FallbackMaxMhz} MHz per core");
                 if (router.NodeInfo is { } info)
                     topology.Add(new TopologyNode(node.NodeId, Math.Max(1, info.CoreCount), router.EffectiveMhz, Math.Max(1, (long)(info.MemTotalKb / 1024))));
