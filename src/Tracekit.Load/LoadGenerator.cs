@@ -24,7 +24,6 @@ public sealed class LoadGenerator : IDisposable
     private readonly LatencyHistogram _latency = new();
     private readonly ConcurrentDictionary<int, long> _statuses = new();
     private readonly string[] _paths;
-    private readonly int _pid = Environment.ProcessId;
     private long _inFlight;
     private long _sent;
     private long _notSent;
@@ -171,7 +170,9 @@ public sealed class LoadGenerator : IDisposable
             EnqueueNs = dueNs,
             Method = "GET",
             Path = _paths[target],
-            Pid = _pid,
+            // No Pid: the request's work runs in the server, not here. A client record with the load generator's
+            // PID would make each request an OpenDC task measured by the load generator's CPU (invocations mode
+            // turns every invocation with a PID into a task); the stream folder already names this process.
         });
         Interlocked.Increment(ref _recordsWritten);
     }

@@ -35,6 +35,8 @@ public sealed class LoadGeneratorTests
         }
 
         Assert.All(sink.Starts, s => Assert.Equal(("GET", "/x", "tracekit-load"), (s.Method, s.Path, s.ModuleId)));
+        // A client record names no process: it is not a job of the load generator's (docs/dotnet-tracing.md).
+        Assert.All(sink.Starts, static s => Assert.Null(s.Pid));
         Assert.Equal(sink.Starts.Select(s => s.TraceId).Order(), sink.Ends.Select(e => e.TraceId).Order());
         Assert.All(sink.Ends, e => Assert.Equal(200, e.Status));
 
