@@ -21,6 +21,13 @@ public static class CaptureProviders
     /// <summary>The first runtime with the System.Runtime meter; older ones get the EventCounters.</summary>
     public const int FirstRuntimeWithMeter = 9;
 
+    /// <summary>
+    /// Whether a target gets the EventCounters instead of the meter. An unknown version (self-contained or AOT, no
+    /// libcoreclr.so path to read it from) gets the meter: such a build of an old runtime then records no runtime
+    /// metrics, but a new one, the common case, records all of them (docs/dotnet-tracing.md, "Sessions, sharing, failures").
+    /// </summary>
+    public static bool UseEventCounters(int? runtimeMajorVersion, bool force) => force || runtimeMajorVersion < FirstRuntimeWithMeter;
+
     /// <summary>The runtime provider's GC keyword.</summary>
     private const long GcKeyword = 0x1;
     /// <summary>MetricsEventSource.Keywords.TimeSeriesValues.</summary>

@@ -38,7 +38,7 @@ internal sealed class ProcessCapture
         Module = TargetIdentity.Module(pid, args);
         ulong? startTicks = TargetIdentity.StartTicks(pid);
         int? runtime = TargetIdentity.RuntimeMajorVersion(pid);
-        bool eventCounters = options.ForceEventCounters || runtime < CaptureProviders.FirstRuntimeWithMeter;
+        bool eventCounters = CaptureProviders.UseEventCounters(runtime, options.ForceEventCounters);
         _metadata = new CaptureMetadata
         {
             Pid = pid,

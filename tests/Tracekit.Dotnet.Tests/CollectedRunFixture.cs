@@ -5,7 +5,7 @@ namespace Tracekit.Dotnet.Tests;
 
 /// <summary>
 /// One real run shared by <see cref="CollectEndToEndTests"/>: the example service, the native-AOT `tracekit collect
-/// --dotnet PID --pid PID`, `tracekit load` at 200 requests/s for 10 s, one multi-hop request, SIGTERM, then the
+/// --dotnet PID --pid PID`, one invalid JSON document, `tracekit load` at 200 requests/s for 10 s, one multi-hop request, SIGTERM, then the
 /// converter. Done once because it takes ~20 s on the 2-core machine.
 /// </summary>
 public sealed class CollectedRunFixture : IDisposable
@@ -19,6 +19,12 @@ public sealed class CollectedRunFixture : IDisposable
         Service = ExampleService.Start(TracekitCli.CountingService);
         using var collector = TracekitCli.Collect(Out, "--dotnet", Service.Pid.ToString(), "--pid", Service.Pid.ToString());
         CaptureDirectory = TracekitCli.WaitForCapture(Out, Service.Pid, collector);
+
+        // dotnet.exceptions has no value until an exception is thrown (the route catches it and answers 422); sent
+        // before the load so that several metric intervals follow it.
+        using (var http = new HttpClient())
+        using (var invalid = http.PostAsync(Service.BaseUrl + "/json/validate", new StringContent("{")).GetAwaiter().GetResult())
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
 
         using (var load = TracekitCli.Start("load", "--url", Service.BaseUrl + "/work?cpu_ms=1&resp_kb=64", "--rate", Rate.ToString(),
                    "--duration", $"{DurationSeconds}s", "--connections", "16", "--run-id", "run", "--node-id", "node", "--out", Out, "--json"))

@@ -81,6 +81,49 @@ public sealed class MetadataTests : IDisposable
         Assert.Equal("1", Assert.Single(fallback.Providers, p => p.Name == CaptureProviders.EventCounters).Arguments!["EventCounterIntervalSec"]);
     }
 
+    /// <summary>Every non-empty choice of `--dotnet-sources metrics,gc,requests`, each with the meter and with the EventCounters.</summary>
+    public static TheoryData<bool, bool, bool, bool> SourceCombinations()
+    {
+        var data = new TheoryData<bool, bool, bool, bool>();
+        for (int bits = 1; bits < 8; bits++)
+        {
+            data.Add((bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, false);
+            data.Add((bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceCombinations))]
+    public void CaptureProviders_Build_AnySourceCombination_NoCpuSampleProfilerAndNoStacks(bool metrics, bool gc, bool requests, bool eventCounters)
+    {
+        var options = new CaptureOptions { StreamsDirectory = "/x", Metrics = metrics, GcEvents = gc, Requests = requests };
+        var config = CaptureProviders.Build(options, "c", eventCounters);
+        // The sampler stops every thread of the target about every millisecond: a cost Tracekit never asks for.
+        Assert.DoesNotContain(config.Providers, p => p.Name == "Microsoft-DotNETCore-SampleProfiler");
+        Assert.False(config.RequestStackwalk);
+        // The providers are exactly the chosen sources', so the check above saw the full list.
+        var expected = new List<string>();
+        if (gc) expected.Add(CaptureProviders.Runtime);
+        if (metrics) expected.Add(eventCounters ? CaptureProviders.EventCounters : CaptureProviders.Metrics);
+        if (requests) expected.Add(CaptureProviders.DiagnosticSource);
+        Assert.Equal(expected, config.Providers.Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData(8, false, true)]
+    [InlineData(6, false, true)]
+    [InlineData(9, false, false)]
+    [InlineData(10, false, false)]
+    [InlineData(null, false, false)]
+    [InlineData(10, true, true)]
+    [InlineData(null, true, true)]
+    public void CaptureProviders_UseEventCounters_RuntimeVersion_EventCountersOnlyBeforeNet9OrWhenForced(int? major, bool force, bool expected)
+    {
+        // null is what TargetIdentity.RuntimeMajorVersion gives for a version it cannot read or parse; the meter is the documented default.
+        Assert.Equal(expected, CaptureProviders.UseEventCounters(major, force));
+    }
+
     [Fact]
     public void TargetIdentity_Module_DotnetHostGivesAssemblyName()
     {
