@@ -48,10 +48,14 @@ internal static class StatusCommand
     }
 }
 
-/// <summary>What `tracekit status` reports, read from the segment headers and the latest SelfReport record.</summary>
+/// <summary>
+/// What `tracekit status` reports, read from the segment headers and the latest SelfReport record; the count of
+/// unreadable processes, which SelfReport has no field for, from meta.json or else the collector's registration.
+/// </summary>
 internal sealed record CollectionStatus(
     string NodeDirectory, bool Running, int? CollectorPid, int Segments, long SegmentBytes,
-    SelfReport? Latest, long DroppedInHeaders, long OverwrittenInHeaders, double? CollectorCpuPercent, bool ClosedCleanly)
+    SelfReport? Latest, long DroppedInHeaders, long OverwrittenInHeaders, double? CollectorCpuPercent, bool ClosedCleanly,
+    long? AccessDeniedProcesses)
 {
     public static CollectionStatus? Read(RunLayout layout)
     {
@@ -90,7 +94,22 @@ internal sealed record CollectionStatus(
             cpuPercent = 100.0 * (r.CpuUserNs + r.CpuSystemNs) / ((long)r.TimestampNs - createdMonotonicNs);
         var live = CollectorRegistration.ReadLive(layout);
         return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Length,
-            segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed);
+            segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed,
+            ReadAccessDeniedFromMeta(layout) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout));
+    }
+
+    /// <summary>The final count once the run ended; null while it runs (no meta.json yet) or from an older collector.</summary>
+    private static long? ReadAccessDeniedFromMeta(RunLayout layout)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(layout.MetaFile));
+            return doc.RootElement.TryGetProperty("access_denied_processes", out var count) ? count.GetInt64() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public string ToText()
@@ -109,6 +128,8 @@ internal sealed record CollectionStatus(
         {
             w.WriteLine($"records: {DroppedInHeaders} dropped, {OverwrittenInHeaders} overwritten (no self-report yet: the collector writes one per second)");
         }
+        if (AccessDeniedProcesses is { } denied)
+            w.WriteLine($"processes skipped: {denied} (permission denied: other users' processes or hidepid)");
         return w.ToString();
     }
 
@@ -127,6 +148,7 @@ internal sealed record CollectionStatus(
             // Drops and overwrites are counted in the segment header too, so they are known even without a SelfReport.
             w.WriteNumber("records_dropped", Math.Max((long)(Latest?.RecordsDropped ?? 0), DroppedInHeaders));
             w.WriteNumber("records_overwritten", Math.Max((long)(Latest?.RecordsOverwritten ?? 0), OverwrittenInHeaders));
+            if (AccessDeniedProcesses is { } denied) w.WriteNumber("access_denied_processes", denied); else w.WriteNull("access_denied_processes");
             if (Latest is { } r)
             {
                 w.WriteNumber("records_written", r.RecordsWritten);

@@ -5,13 +5,15 @@ namespace Tracekit.Collector.Recording;
 /// <summary>
 /// control/collector.json: which process collects this run on this node, so `tracekit stop` signals the right
 /// process (PID plus start time, checked against /proc before any signal is sent) and `tracekit run` knows a
-/// collector is there.
+/// collector is there. It also carries the count of processes the collector could not read, which has no field in
+/// the ring's SelfReport: `tracekit status` reads it here while the collector runs.
 /// </summary>
 public static class CollectorRegistration
 {
     public sealed record Entry(int Pid, ulong StartTicks, long IntervalNs);
 
-    public static void Write(RunLayout layout, Sampling.CollectSettings settings)
+    /// <summary>Writes (or rewrites, atomically) the registration; the collector rewrites it when the count changes.</summary>
+    public static void Write(RunLayout layout, Sampling.CollectSettings settings, long accessDeniedProcesses)
     {
         int pid = Environment.ProcessId;
         ulong startTicks = ProcessIdentity.TryReadStartTicks(pid, out var t) ? t : 0;
@@ -23,6 +25,7 @@ public static class CollectorRegistration
             w.WriteNumber("pid", pid);
             w.WriteNumber("start_ticks", startTicks);
             w.WriteNumber("interval_ns", settings.IntervalNs);
+            w.WriteNumber("access_denied_processes", accessDeniedProcesses);
             w.WriteEndObject();
         }
         // Rename is atomic: a reader sees the old file, no file, or the whole new one.
@@ -32,6 +35,23 @@ public static class CollectorRegistration
     public static void Remove(RunLayout layout)
     {
         try { File.Delete(layout.CollectorRegistration); } catch (IOException) { }
+    }
+
+    /// <summary>
+    /// The count of unreadable processes last published, whether or not the collector still runs (a killed collector
+    /// leaves its registration behind); null without a registration.
+    /// </summary>
+    public static long? TryReadAccessDeniedProcesses(RunLayout layout)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(layout.CollectorRegistration));
+            return doc.RootElement.TryGetProperty("access_denied_processes", out var count) ? count.GetInt64() : null;
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The registered collector if that process still runs (same PID and start time).</summary>

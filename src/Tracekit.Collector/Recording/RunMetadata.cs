@@ -45,6 +45,7 @@ public static class RunMetadata
             w.WriteNumber("records_written", session.RecordsWritten);
             w.WriteNumber("records_dropped", session.Ring.DroppedRecords);
             w.WriteNumber("records_overwritten", session.Ring.OverwrittenRecords);
+            w.WriteNumber("access_denied_processes", session.AccessDeniedProcesses);
             w.WriteEndObject();
         }
         File.Move(tmp, layout.MetaFile, overwrite: true);

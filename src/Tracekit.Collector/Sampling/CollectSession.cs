@@ -31,6 +31,8 @@ public sealed class CollectSession : IDisposable
     private readonly PeerProber? _peers;
     private readonly LatenessHistogram _lateness = new();
     private volatile bool _stopRequested;
+    private bool _accessDeniedWarned;
+    private long _accessDeniedPublished;
 
     private CollectSession(CollectSettings settings, RunLayout layout, RingWriter ring)
     {
@@ -50,6 +52,8 @@ public sealed class CollectSession : IDisposable
     public TickSchedule? Schedule { get; private set; }
     public LatenessHistogram Lateness => _lateness;
     public long RecordsWritten => _sink.RecordsWritten;
+    /// <summary>Processes skipped because their /proc files were denied (meta.json, `tracekit status`).</summary>
+    public long AccessDeniedProcesses => _processes.AccessDenied;
     /// <summary>Whether the calling thread, which runs the tick loop, is in the realtime class.</summary>
     public bool IsRealtime { get; private set; }
 
@@ -116,7 +120,8 @@ public sealed class CollectSession : IDisposable
         // Members of a selected cgroup are adopted now, not only after the host's next fork.
         foreach (var cg in _cgroups) cg.AdoptMembers(_processes, startNs, _sink);
         _peers?.Start();
-        CollectorRegistration.Write(_layout, _settings);
+        WarnAccessDeniedOnce();
+        PublishAccessDenied();
 
         // The schedule starts when setup is done, not at startNs: setup (node description, the first listing,
         // registration) takes milliseconds, and a schedule that began before it would count the first tick late
@@ -143,9 +148,13 @@ public sealed class CollectSession : IDisposable
             _lateness.Record(latenessNs);
             // One clock read per tick: every record of the tick carries the same timestamp.
             Tick(nowNs, schedule.Ticks, ref lastHostTick);
+            if (!_accessDeniedWarned) WarnAccessDeniedOnce();
 
             if ((long)nowNs >= nextSelfReportNs)
             {
+                // Rewriting the registration allocates, so only when the count moved (new processes were denied,
+                // which happens when new processes appear, not on a steady tick).
+                if (_processes.AccessDenied != _accessDeniedPublished) PublishAccessDenied();
                 _self.Report(nowNs, schedule, _sink, _ring);
                 nextSelfReportNs += SelfReportEveryNs;
             }
@@ -188,6 +197,24 @@ public sealed class CollectSession : IDisposable
         foreach (var cg in _cgroups) cg.Sample(timestampNs, _sink);
         // Between ticks, not per record: the next ticks' ring pages become writable in one call, not a fault each.
         _ring.PrefaultAhead();
+    }
+
+    /// <summary>
+    /// One line for the whole run, not one per process or tick: with hidepid or as an unprivileged user, most of
+    /// the host's processes may be denied, and every fork of theirs would repeat the warning.
+    /// </summary>
+    private void WarnAccessDeniedOnce()
+    {
+        long denied = _processes.AccessDenied;
+        if (denied == 0) return;
+        _accessDeniedWarned = true;
+        Console.Error.WriteLine($"tracekit: warning: {denied} process(es) could not be read (permission denied: other users' processes or hidepid); they are skipped. Run as root or with CAP_SYS_PTRACE to sample them; `tracekit status` and meta.json count them (access_denied_processes)");
+    }
+
+    private void PublishAccessDenied()
+    {
+        _accessDeniedPublished = _processes.AccessDenied;
+        CollectorRegistration.Write(_layout, _settings, _accessDeniedPublished);
     }
 
     private static bool EnterPriority(SamplingPriority priority)

@@ -55,7 +55,7 @@ public sealed class ProcessDiscovery : IDisposable
             _seenInScan[pid] = scan;
             bool exitedHere = _exitedStartTicks.TryGetValue(pid, out ulong exitedStartTicks);
             if ((known && !exitedHere) || pid == _selfPid || tracker.IsTracked(pid)) continue;
-            if (!TryReadIdentity(pid, out int ppid, out ulong startTicks, out var comm)) continue;
+            if (!TryReadIdentity(pid, tracker, out int ppid, out ulong startTicks, out var comm)) continue;
             if (exitedHere)
             {
                 // Same start time: still the process that exited (a zombie not yet reaped), never a new one.
@@ -94,15 +94,24 @@ public sealed class ProcessDiscovery : IDisposable
         }
     }
 
-    private bool TryReadIdentity(int pid, out int ppid, out ulong startTicks, out string comm)
+    private bool TryReadIdentity(int pid, ProcessTracker tracker, out int ppid, out ulong startTicks, out string comm)
     {
         ppid = 0;
         startTicks = 0;
         comm = "";
-        if (ProcFile.TryOpenPid(pid, "stat"u8, out var file) != ProcReadStatus.Ok || file is null) return false;
+        // Under hidepid every file of another user's process is denied, stat included: such a process never
+        // reaches TryAdopt, so it is counted here or the user would never learn that part of the host is missing.
+        var status = ProcFile.TryOpenPid(pid, "stat"u8, out var file);
+        if (status != ProcReadStatus.Ok || file is null)
+        {
+            if (status == ProcReadStatus.AccessDenied) tracker.CountAccessDenied();
+            return false;
+        }
         using (file)
         {
-            if (file.TryRead(_statBuffer, out int length) != ProcReadStatus.Ok) return false;
+            status = file.TryRead(_statBuffer, out int length);
+            if (status == ProcReadStatus.AccessDenied) tracker.CountAccessDenied();
+            if (status != ProcReadStatus.Ok) return false;
             if (!PidStatParser.TryParse(_statBuffer.AsSpan(0, length), out var stat, out var commBytes)) return false;
             ppid = stat.ParentPid;
             startTicks = stat.StartTimeTicks;

@@ -32,8 +32,15 @@ public sealed class ProcessTracker : IDisposable
 
     public int Count => _byPid.Count;
 
-    /// <summary>Processes that could not be opened because of permissions (EACCES, EPERM).</summary>
+    /// <summary>
+    /// Processes skipped because their /proc files are closed to us (EACCES, EPERM: hidepid, or another user's
+    /// process under a stricter kernel). A PID is looked at once while it stays listed, so this counts processes,
+    /// not attempts.
+    /// </summary>
     public long AccessDenied { get; private set; }
+
+    /// <summary>Counts a process that discovery could not even identify (its /proc/PID/stat was denied).</summary>
+    public void CountAccessDenied() => AccessDenied++;
 
     public bool IsTracked(int pid) => _byPid.ContainsKey(pid);
 

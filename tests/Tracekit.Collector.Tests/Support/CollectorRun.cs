@@ -24,6 +24,13 @@ public sealed class CollectorRun : IDisposable
         return new CollectorRun(outDirectory, runId, TracekitBinary.Start(args));
     }
 
+    /// <summary>A collector started through a launcher (another user, another mount namespace).</summary>
+    public static CollectorRun StartThrough(IReadOnlyList<string> launcher, string outDirectory, string runId, params string[] options)
+    {
+        string[] args = ["collect", "--run-id", runId, "--out", outDirectory, "--node-id", NodeId, .. options];
+        return new CollectorRun(outDirectory, runId, TracekitBinary.StartThrough(launcher, args));
+    }
+
     /// <summary>Waits until the collector registered itself (it does so once its targets are open and sampling starts).</summary>
     public void WaitUntilRunning(TimeSpan? timeout = null)
     {

@@ -19,6 +19,16 @@ public static class TracekitBinary
         return Spawned.Start(fileName, prefix.Concat(arguments), redirectStdin);
     }
 
+    /// <summary>
+    /// Starts tracekit through a launcher that execs it (nsenter, setpriv), so the spawned PID ends up being the
+    /// collector's own: signals and the exit code are the collector's.
+    /// </summary>
+    public static Spawned StartThrough(IReadOnlyList<string> launcher, IEnumerable<string> arguments)
+    {
+        var (fileName, prefix) = Resolved.Value;
+        return Spawned.Start(launcher[0], launcher.Skip(1).Append(fileName).Concat(prefix).Concat(arguments));
+    }
+
     /// <summary>Runs a short command to completion.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] arguments)
     {
