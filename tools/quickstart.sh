@@ -44,11 +44,16 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 
-log "running the embedded workload through tracekit run"
+log "running the embedded workload (about 10 s) through tracekit run"
 bin/tracekit run --run-id "$run_id" --out "$out" -- "$root/tools/workloads/default-job.sh" 3
 bin/tracekit stop --run-id "$run_id" --out "$out"
-wait "$collector" || true
+collector_status=0
+wait "$collector" || collector_status=$?
 trap - EXIT
+if [ "$collector_status" -ne 0 ]; then
+  echo "quickstart.sh: tracekit collect exited with status $collector_status (its messages are above); the run in $out/$run_id is incomplete" >&2
+  exit 1
+fi
 bin/tracekit status --run-id "$run_id" --out "$out"
 
 log "converting"

@@ -76,6 +76,9 @@ public sealed class JobRunner
         ProcessIdentity.TryReadStartTicks(pid, out ulong pidStartTicks);
         string spanId = RandomHex(8);
         string traceId = _settings.TraceId ?? RandomHex(16);
+        // Sized while the job is still stopped: bytes_in is what it was given, and a job may consume its input
+        // (truncate, move or delete it). The output is sized once the job has ended.
+        long? bytesIn = FileSize(_settings.InputPath);
         long? enqueueNs = _settings.EnqueueEpochMs is { } ms ? (long)anchor.TimestampNs + (ms * 1_000_000 - anchor.RealtimeNs) : null;
 
         ulong startNs = ClockAnchors.MonotonicNowNs();
@@ -144,7 +147,7 @@ public sealed class JobRunner
             TraceId = traceId,
             SpanId = spanId,
             Status = exitCode,
-            BytesIn = FileSize(_settings.InputPath),
+            BytesIn = bytesIn,
             BytesOut = FileSize(_settings.OutputPath),
             CpuTimeNs = treeCpuNs,
             PeakRssKb = peakRssKb,

@@ -24,6 +24,7 @@ public static class NativeHelpers
     public static string Forker => Build("forker");
     public static string Churn => Build("churn");
     public static string PidReuse => Build("pidreuse");
+    public static string MemJob => Build("memjob");
 
     /// <summary>Iterations of forker's loop that take about this much CPU on the reference machine (~1.4 ns each).</summary>
     public static long ForkerIterationsFor(TimeSpan cpu) => (long)(cpu.TotalSeconds / 1.4e-9);
