@@ -16,15 +16,21 @@ public sealed class PrefaultTests
     public void PrefaultAhead_FreshSegment_AppendsTakeNoPageFault()
     {
         using var dir = new TempDir();
-        using RingWriter writer = RingWriter.Create(TestRing.Options(dir.Sub("ring"), capacity: 1 << 20));
 
-        long faults = OnOwnThread(() =>
+        // The least of three fresh segments: on a loaded machine a tier-up or a stub patched on this thread can add a
+        // fault or two to one attempt (CI saw 3 once), never the ~20 of unprefaulted pages to all three.
+        long faults = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            Assert.True(writer.PrefaultAhead());
-            return FaultsWhile(() => AppendMany(writer, Records));
-        });
+            using RingWriter writer = RingWriter.Create(TestRing.Options(dir.Sub($"ring-{attempt}"), capacity: 1 << 20));
+            faults = Math.Min(faults, OnOwnThread(() =>
+            {
+                Assert.True(writer.PrefaultAhead());
+                return FaultsWhile(() => AppendMany(writer, Records));
+            }));
+        }
 
-        Assert.True(faults <= 1, $"{faults} minor faults while appending into prefaulted pages");
+        Assert.True(faults <= 1, $"{faults} minor faults while appending into prefaulted pages (least of three)");
     }
 
     [Fact]
