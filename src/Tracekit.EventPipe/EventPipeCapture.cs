@@ -144,10 +144,13 @@ public sealed class EventPipeCapture : IDisposable
         }
     }
 
-    /// <summary>An explicit PID whose capture ended (its process exited): not reported as missing, not re-attached.</summary>
+    /// <summary>
+    /// An explicit PID whose capture ended (its process exited) or whose attach failed: not reported as missing, not
+    /// re-attached, so a failure (e.g. permission denied) is one warning and not one per scan, as in discovery.
+    /// </summary>
     private bool HasEnded(int pid)
     {
-        lock (_gate) return _finished.Exists(t => t.Pid == pid && t.State == TargetState.Detached);
+        lock (_gate) return _finished.Exists(t => t.Pid == pid && t.State is TargetState.Detached or TargetState.Failed);
     }
 
     private DiagnosticSockets Sockets => _sockets ??= new DiagnosticSockets();

@@ -22,16 +22,24 @@ public sealed class ExampleService : IDisposable
     public string BaseUrl { get; }
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the service and waits until it answers. <paramref name="environment"/> adds variables.</summary>
-    public static ExampleService Start(IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the service and waits until it answers. <paramref name="environment"/> adds variables;
+    /// <paramref name="launcher"/> is a command that execs the service (e.g. setpriv as another user), so the PID is the service's.
+    /// </summary>
+    public static ExampleService Start(IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         int port = FreePort();
-        var psi = new ProcessStartInfo(ServicePath())
+        var psi = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : ServicePath())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var a in launcher.Skip(1)) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add(ServicePath());
+        }
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add($"http://127.0.0.1:{port}");
         // Workstation GC: a small service on a 2-core CI machine; also makes GCs frequent enough to observe.
