@@ -71,6 +71,8 @@ public sealed class ContainerNameTests : IDisposable
         Assert.Contains(Path.Combine(DockerRoot, "containers"), stderr);
         Assert.Contains("TRACEKIT_DOCKER_ROOT", stderr);
         Assert.Contains("no cgroup whose name contains it under /sys/fs/cgroup/", stderr);
+        // Nothing written: the corrected command may use the same run id.
+        Assert.Empty(Directory.Exists(collector.NodeDirectory) ? Directory.GetFiles(collector.NodeDirectory, "ring-*.tkr") : []);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
