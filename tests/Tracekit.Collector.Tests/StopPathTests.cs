@@ -4,7 +4,7 @@ using Tracekit.Ring;
 
 namespace Tracekit.Collector.Tests;
 
-/// <summary>Every way a collection ends: `tracekit stop`, SIGTERM, --duration (clean: flushed and closed) and SIGKILL (recoverable).</summary>
+/// <summary>Every way a collection ends: `tracekit stop`, SIGTERM, SIGINT, --duration (clean: flushed and closed) and SIGKILL (recoverable).</summary>
 public sealed class StopPathTests : IDisposable
 {
     private readonly TempDir _dir = new("tk-stop");
@@ -44,6 +44,21 @@ public sealed class StopPathTests : IDisposable
 
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
         AssertClosedCleanly(collector);
+    }
+
+    [Fact]
+    public void Sigint_RunningCollector_ExitsZeroWithClosedRing()
+    {
+        using var sleeper = Spawned.Start("sleep", ["60"]);
+        using var collector = CollectorRun.Start(_dir.Path, "sigint", "--interval", "10ms", "--pid", sleeper.Pid.ToString());
+        collector.WaitUntilRunning();
+        Thread.Sleep(1000);
+
+        collector.Process.Signal(Libc.SigInt);
+
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
+        var ring = AssertClosedCleanly(collector);
+        Assert.Contains(ring.Of<ProcessSample>(), s => s.Pid == sleeper.Pid);
     }
 
     [Fact]

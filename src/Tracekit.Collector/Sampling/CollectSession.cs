@@ -26,7 +26,7 @@ public sealed class CollectSession : IDisposable
     private readonly ProcessTracker _processes;
     private readonly ProcessDiscovery _discovery;
     private readonly List<PidDirectoryWatcher> _pidDirectories = new();
-    private readonly List<CgroupTarget> _cgroups = new();
+    private readonly List<CgroupTarget> _cgroups;
     private readonly SelfMonitor _self = new();
     private readonly PeerProber? _peers;
     private readonly LatenessHistogram _lateness = new();
@@ -34,9 +34,10 @@ public sealed class CollectSession : IDisposable
     private bool _accessDeniedWarned;
     private long _accessDeniedPublished;
 
-    private CollectSession(CollectSettings settings, RunLayout layout, RingWriter ring)
+    private CollectSession(CollectSettings settings, RunLayout layout, RingWriter ring, List<CgroupTarget> cgroups)
     {
         _settings = settings;
+        _cgroups = cgroups;
         _layout = layout;
         _ring = ring;
         _sink = new RecordSink(ring);
@@ -60,9 +61,61 @@ public sealed class CollectSession : IDisposable
     /// <summary>Creates the run folders and the ring, resolves every target; throws ArgumentException or IOException.</summary>
     public static CollectSession Start(CollectSettings settings)
     {
+        // Before anything is written: a mistyped --cgroup or --container must leave no ring behind, or the
+        // corrected command would find the run's ring taken and exit 3 instead of collecting.
+        var cgroups = OpenCgroups(settings);
         var layout = new RunLayout(settings.OutDirectory, settings.RunId, settings.NodeId);
-        layout.CreateDirectories();
-        var ring = RingWriter.Create(new RingOptions
+        RingWriter ring;
+        try
+        {
+            layout.CreateDirectories();
+            ring = CreateRing(settings, layout);
+        }
+        catch
+        {
+            foreach (var c in cgroups) c.Dispose();
+            throw;
+        }
+        CollectSession? session = null;
+        try
+        {
+            session = new CollectSession(settings, layout, ring, cgroups);
+            session.ResolveTargets();
+            // The class is per thread: Start and Run must be called on the same thread (the command does so).
+            session.IsRealtime = EnterPriority(settings.Priority);
+            return session;
+        }
+        catch
+        {
+            if (session is not null) session.Dispose();
+            else
+            {
+                ring.Dispose();
+                foreach (var c in cgroups) c.Dispose();
+            }
+            throw;
+        }
+    }
+
+    private static List<CgroupTarget> OpenCgroups(CollectSettings settings)
+    {
+        var cgroups = new List<CgroupTarget>();
+        try
+        {
+            var mounts = CgroupMounts.Discover();
+            foreach (var path in settings.Cgroups) cgroups.Add(CgroupTarget.Open(path, mounts));
+            foreach (var name in settings.Containers) cgroups.Add(CgroupTarget.Open(ContainerResolver.Resolve(name, mounts), mounts));
+            return cgroups;
+        }
+        catch
+        {
+            foreach (var c in cgroups) c.Dispose();
+            throw;
+        }
+    }
+
+    private static RingWriter CreateRing(CollectSettings settings, RunLayout layout) =>
+        RingWriter.Create(new RingOptions
         {
             DirectoryPath = layout.NodeDirectory,
             SegmentCapacityInBytes = settings.RingSizeInBytes,
@@ -72,27 +125,9 @@ public sealed class CollectSession : IDisposable
             NodeId = settings.NodeId,
             Stage = settings.Stage,
         });
-        CollectSession? session = null;
-        try
-        {
-            session = new CollectSession(settings, layout, ring);
-            session.ResolveTargets();
-            // The class is per thread: Start and Run must be called on the same thread (the command does so).
-            session.IsRealtime = EnterPriority(settings.Priority);
-            return session;
-        }
-        catch
-        {
-            if (session is not null) session.Dispose(); else ring.Dispose();
-            throw;
-        }
-    }
 
     private void ResolveTargets()
     {
-        var mounts = CgroupMounts.Discover();
-        foreach (var path in _settings.Cgroups) _cgroups.Add(CgroupTarget.Open(path, mounts));
-        foreach (var name in _settings.Containers) _cgroups.Add(CgroupTarget.Open(ContainerResolver.Resolve(name, mounts), mounts));
         if (_settings.PidDirectory is { } pidDir) _pidDirectories.Add(PidDirectoryWatcher.Open(pidDir));
         _pidDirectories.Add(PidDirectoryWatcher.Open(_layout.PidsDirectory));
     }

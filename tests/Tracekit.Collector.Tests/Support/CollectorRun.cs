@@ -24,6 +24,13 @@ public sealed class CollectorRun : IDisposable
         return new CollectorRun(outDirectory, runId, TracekitBinary.Start(args));
     }
 
+    /// <summary>A collector with extra environment variables (the test hooks docs/cli.md lists).</summary>
+    public static CollectorRun StartWithEnvironment(IReadOnlyDictionary<string, string> environment, string outDirectory, string runId, params string[] options)
+    {
+        string[] args = ["collect", "--run-id", runId, "--out", outDirectory, "--node-id", NodeId, .. options];
+        return new CollectorRun(outDirectory, runId, TracekitBinary.Start(args, environment));
+    }
+
     /// <summary>A collector started through a launcher (another user, another mount namespace).</summary>
     public static CollectorRun StartThrough(IReadOnlyList<string> launcher, string outDirectory, string runId, params string[] options)
     {

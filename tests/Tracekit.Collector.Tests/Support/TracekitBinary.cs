@@ -19,6 +19,13 @@ public static class TracekitBinary
         return Spawned.Start(fileName, prefix.Concat(arguments), redirectStdin);
     }
 
+    /// <summary>Starts tracekit with extra environment variables (the test hooks docs/cli.md lists).</summary>
+    public static Spawned Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var (fileName, prefix) = Resolved.Value;
+        return Spawned.Start(fileName, prefix.Concat(arguments), environment: environment);
+    }
+
     /// <summary>
     /// Starts tracekit through a launcher that execs it (nsenter, setpriv), so the spawned PID ends up being the
     /// collector's own: signals and the exit code are the collector's.

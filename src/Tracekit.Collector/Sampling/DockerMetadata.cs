@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace Tracekit.Collector.Sampling;
+
+/// <summary>
+/// Turns a Docker container name into its id from Docker's own files, not its API: a name lives only in the
+/// engine's metadata (containers/&lt;id&gt;/config.v2.json, "Name": "/NAME"), never in a cgroup path, and asking the
+/// daemon would need its socket, a client and a running daemon. Read once at startup, never per tick.
+/// </summary>
+internal static class DockerMetadata
+{
+    /// <summary>
+    /// Docker's data root when it is not /var/lib/docker (daemon.json "data-root"); the tests also point it at a
+    /// fake tree. An environment variable, not a flag: a moved data root is rare, and a flag would be for ever.
+    /// </summary>
+    public const string RootVariable = "TRACEKIT_DOCKER_ROOT";
+    public const string DefaultRoot = "/var/lib/docker";
+
+    public static string Root => Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? root : DefaultRoot;
+
+    /// <summary>The folder that holds one folder per container (what an error message says was searched).</summary>
+    public static string ContainersDirectory(string root) => Path.Join(root, "containers");
+
+    /// <summary>
+    /// The full id of the container named <paramref name="name"/> (with or without Docker's leading '/'), or null;
+    /// <paramref name="problem"/> then says why the files could not be searched ("" when they were).
+    /// </summary>
+    public static string? FindIdByName(string root, string name, out string problem)
+    {
+        problem = "";
+        string wanted = name.StartsWith('/') ? name : "/" + name;
+        string[] containers;
+        try { containers = Directory.GetDirectories(ContainersDirectory(root)); }
+        catch (DirectoryNotFoundException) { problem = "absent"; return null; }
+        catch (UnauthorizedAccessException) { problem = "permission denied: Docker keeps it readable by root only"; return null; }
+        catch (IOException e) { problem = e.Message; return null; }
+        foreach (var container in containers)
+        {
+            byte[] json;
+            try { json = File.ReadAllBytes(Path.Join(container, "config.v2.json")); }
+            catch (UnauthorizedAccessException) { problem = "permission denied: Docker keeps it readable by root only"; continue; }
+            catch (IOException) { continue; }
+            if (TryReadIdAndName(json, out var id, out var containerName) && containerName == wanted) return id;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The top-level "ID" and "Name" only: nested objects are skipped whole, since some of them have a "Name" of
+    /// their own (a volume's, in MountPoints) that must not be taken for the container's.
+    /// </summary>
+    internal static bool TryReadIdAndName(ReadOnlySpan<byte> json, out string id, out string name)
+    {
+        id = "";
+        name = "";
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isId = reader.ValueTextEquals("ID"u8);
+                bool isName = reader.ValueTextEquals("Name"u8);
+                if (!reader.Read()) return false;
+                if (isId && reader.TokenType == JsonTokenType.String) id = reader.GetString()!;
+                else if (isName && reader.TokenType == JsonTokenType.String) name = reader.GetString()!;
+                else reader.Skip();
+                if (id.Length > 0 && name.Length > 0) break;
+            }
+        }
+        catch (JsonException) { return false; }
+        // The id becomes a substring searched for in cgroup names: an empty or odd one would match unrelated cgroups.
+        return name.Length > 0 && IsHexId(id);
+    }
+
+    private static bool IsHexId(string id) => id.Length >= 12 && id.All(char.IsAsciiHexDigitLower);
+}
