@@ -26,6 +26,7 @@ internal static class CollectCommand
     private static readonly Option<string> PriorityOption = new("--priority") { Description = "auto: the sampling thread runs realtime (SCHED_FIFO 1) when permitted (root or CAP_SYS_NICE), so a loaded host does not delay ticks; realtime: the same, or fail; normal: never.", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string[]> DotnetOption = new("--dotnet") { Description = "Capture .NET processes over EventPipe (runtime metrics, GC, requests): 'all' (or nothing) for those the other target options select, every .NET process when there are none; or PIDs.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string[]> DotnetSourcesOption = new("--dotnet-sources") { Description = "With --dotnet: what to capture, comma-separated, from metrics (System.Runtime meter at max(--interval, 1s)), gc (GC start/stop and pauses), requests (one invocation per ASP.NET Core request and HttpClient call). Default: all three.", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<int?> DotnetBufferOption = new("--dotnet-buffer") { Description = "With --dotnet: EventPipe's buffer in each target, in MiB (1 to 1024). When the collector falls behind for longer than the buffer holds, the target drops events and the converter reports how many. Default: 16." };
     private static readonly Option<string[]> PeerOption = new("--peer") { Description = "HOST[:PORT] to measure the RTT to by TCP connect time (repeatable; port 22 by default)." };
 
     public static Command Create()
@@ -33,7 +34,7 @@ internal static class CollectCommand
         var command = new Command("collect", "Sample the host, and the selected processes and cgroups, until stopped.")
         {
             RunIdOption, NodeIdOption, StageOption, OutOption, IntervalOption, DurationOption, RingSizeOption,
-            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption, HostIntervalOption, PriorityOption, DotnetOption, DotnetSourcesOption,
+            PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption, HostIntervalOption, PriorityOption, DotnetOption, DotnetSourcesOption, DotnetBufferOption,
         };
         command.SetAction(parse =>
         {
@@ -129,13 +130,18 @@ internal static class CollectCommand
     private static Dotnet.DotnetSelection? ParseDotnet(ParseResult parse)
     {
         bool sourcesGiven = parse.GetResult(DotnetSourcesOption) is not null;
+        int? bufferMb = parse.GetValue(DotnetBufferOption);
         if (parse.GetResult(DotnetOption) is null)
         {
             if (sourcesGiven) throw new ArgumentException("--dotnet-sources needs --dotnet");
+            if (bufferMb is not null) throw new ArgumentException("--dotnet-buffer needs --dotnet");
             return null;
         }
+        if (bufferMb is < 1 or > Dotnet.DotnetSelection.MaxBufferSizeInMb)
+            throw new ArgumentException($"--dotnet-buffer {bufferMb} is not a size in MiB from 1 to {Dotnet.DotnetSelection.MaxBufferSizeInMb}");
         var selection = Dotnet.DotnetSelection.Parse(parse.GetValue(DotnetOption) ?? []);
-        return sourcesGiven ? selection.WithSources(parse.GetValue(DotnetSourcesOption) ?? []) : selection;
+        if (sourcesGiven) selection = selection.WithSources(parse.GetValue(DotnetSourcesOption) ?? []);
+        return bufferMb is { } mb ? selection with { BufferSizeInMb = mb } : selection;
     }
 
     private static bool IsValidRingSize(long bytes) => bytes >= 64 * 1024 && bytes <= 1L << 30 && (bytes & (bytes - 1)) == 0;

@@ -29,6 +29,7 @@ internal sealed class DotnetCollect : IDisposable
             Metrics = selection.Metrics,
             GcEvents = selection.Gc,
             Requests = selection.Requests,
+            BufferSizeInMb = selection.BufferSizeInMb,
         }, new CaptureIdentity(settings.RunId, settings.NodeId, settings.Stage), Log);
         capture.Start();
         return new DotnetCollect(capture);

@@ -21,6 +21,17 @@ public sealed record DotnetSelection(IReadOnlyList<int> Pids)
     public bool Requests { get; init; } = true;
 
     /// <summary>
+    /// `--dotnet-buffer`: EventPipe's buffer in each target, MiB. A larger one rides out longer stalls of the
+    /// collector; a smaller one bounds the target's memory (and is how the tests force EventPipe to drop events).
+    /// </summary>
+    public int BufferSizeInMb { get; init; } = DefaultBufferSizeInMb;
+
+    public const int DefaultBufferSizeInMb = 16;
+
+    /// <summary>The runtime refuses a 0 MiB session; 1 GiB is already far beyond what any target should give up.</summary>
+    public const int MaxBufferSizeInMb = 1024;
+
+    /// <summary>
     /// Applies `--dotnet-sources a,b,…`: only the named sources are captured. Each costs the target something
     /// (docs/dotnet-tracing.md, "What each source costs"), so an operator who needs only metrics can say so.
     /// </summary>
