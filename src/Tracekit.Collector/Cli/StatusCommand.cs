@@ -95,21 +95,8 @@ internal sealed record CollectionStatus(
         var live = CollectorRegistration.ReadLive(layout);
         return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Length,
             segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed,
-            ReadAccessDeniedFromMeta(layout) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout));
-    }
-
-    /// <summary>The final count once the run ended; null while it runs (no meta.json yet) or from an older collector.</summary>
-    private static long? ReadAccessDeniedFromMeta(RunLayout layout)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(layout.MetaFile));
-            return doc.RootElement.TryGetProperty("access_denied_processes", out var count) ? count.GetInt64() : null;
-        }
-        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or FormatException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+            // The final count once the run ended (meta.json), else the last one the running collector published.
+            CollectorRegistration.TryReadAccessDeniedProcesses(layout.MetaFile) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout)));
     }
 
     public string ToText()

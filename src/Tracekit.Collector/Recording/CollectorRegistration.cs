@@ -41,11 +41,17 @@ public static class CollectorRegistration
     /// The count of unreadable processes last published, whether or not the collector still runs (a killed collector
     /// leaves its registration behind); null without a registration.
     /// </summary>
-    public static long? TryReadAccessDeniedProcesses(RunLayout layout)
+    public static long? TryReadAccessDeniedProcesses(RunLayout layout) => TryReadAccessDeniedProcesses(layout.CollectorRegistration);
+
+    /// <summary>
+    /// <c>access_denied_processes</c> of a JSON file the collector wrote (its registration, or meta.json at the end);
+    /// null when the file is absent, unreadable or from a collector that did not write it.
+    /// </summary>
+    public static long? TryReadAccessDeniedProcesses(string jsonPath)
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(layout.CollectorRegistration));
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(jsonPath));
             return doc.RootElement.TryGetProperty("access_denied_processes", out var count) ? count.GetInt64() : null;
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or FormatException or UnauthorizedAccessException)
