@@ -65,6 +65,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--host-interval", "15ms")]
     [InlineData("--host-interval", "150ms")]
     [InlineData("--priority", "urgent")]
+    [InlineData("--dotnet-buffer", "8")] // without --dotnet
+    [InlineData("--dotnet-buffer", "lots")]
     public void Collect_BadValue_ExitsTwoNamingTheFlag(string flag, string value)
     {
         string[] args = flag == "--run-id"
@@ -76,6 +78,19 @@ public sealed class CliTests : IDisposable
         _output.WriteLine(stderr);
         Assert.True(code == 2, $"exit {code} for {flag} {value}; stderr: {stderr}");
         Assert.Contains(flag, stderr);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1025")]
+    public void Collect_DotnetBufferOutOfRange_ExitsTwoNamingTheRange(string sizeInMb)
+    {
+        var (code, _, stderr) = TracekitBinary.Run(
+            "collect", "--run-id", "bad-buffer", "--out", _dir.Path, "--duration", "1s", "--dotnet", "--dotnet-buffer", sizeInMb);
+
+        _output.WriteLine(stderr);
+        Assert.Equal(2, code);
+        Assert.Contains($"--dotnet-buffer {sizeInMb} is not a size in MiB from 1 to 1024", stderr);
     }
 
     [Fact]

@@ -96,7 +96,7 @@ internal sealed record CollectionStatus(
         return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Length,
             segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed,
             // The final count once the run ended (meta.json), else the last one the running collector published.
-            CollectorRegistration.TryReadAccessDeniedProcesses(layout.MetaFile) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout)));
+            CollectorRegistration.TryReadAccessDeniedProcesses(layout.MetaFile) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout));
     }
 
     public string ToText()
