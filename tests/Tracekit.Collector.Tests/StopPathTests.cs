@@ -33,28 +33,17 @@ public sealed class StopPathTests : IDisposable
         Assert.Contains(collector.ReadRing().Of<ProcessSample>(), s => s.Pid == sleeper.Pid);
     }
 
-    [Fact]
-    public void Sigterm_RunningCollector_ExitsZeroWithClosedRing()
-    {
-        using var collector = CollectorRun.Start(_dir.Path, "sigterm", "--interval", "10ms");
-        collector.WaitUntilRunning();
-        Thread.Sleep(1000);
-
-        collector.Process.Signal(Libc.SigTerm);
-
-        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
-        AssertClosedCleanly(collector);
-    }
-
-    [Fact]
-    public void Sigint_RunningCollector_ExitsZeroWithClosedRing()
+    [Theory]
+    [InlineData(Libc.SigTerm, "sigterm")]
+    [InlineData(Libc.SigInt, "sigint")]
+    public void Signal_RunningCollector_ExitsZeroWithClosedRing(int signal, string runId)
     {
         using var sleeper = Spawned.Start("sleep", ["60"]);
-        using var collector = CollectorRun.Start(_dir.Path, "sigint", "--interval", "10ms", "--pid", sleeper.Pid.ToString());
+        using var collector = CollectorRun.Start(_dir.Path, runId, "--interval", "10ms", "--pid", sleeper.Pid.ToString());
         collector.WaitUntilRunning();
         Thread.Sleep(1000);
 
-        collector.Process.Signal(Libc.SigInt);
+        collector.Process.Signal(signal);
 
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
         var ring = AssertClosedCleanly(collector);
