@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Tracekit.Dotnet;
+using Tracekit.Contracts;
 using Tracekit.EventPipe;
 using Tracekit.Format;
-using Tracekit.Load;
 
 namespace Tracekit.Benchmarks;
 

@@ -1,2 +1,1 @@
-global using Tracekit.Load;
-global using Tracekit.EventPipe;
+global using Tracekit.Contracts;

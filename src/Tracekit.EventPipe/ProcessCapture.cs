@@ -116,7 +116,7 @@ internal sealed class ProcessCapture
         try
         {
             var client = new DiagnosticsClient(Pid);
-            session = client.StartEventPipeSession(CaptureProviders.Build(_options, _clientId, _metadata.MetricsSource == "eventcounters"));
+            session = client.StartEventPipeSession(CaptureSession.Build(_options, _clientId, _metadata.MetricsSource == "eventcounters"));
         }
         catch (Exception e) when (AttachErrors.IsAttachFailure(e))
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Tracekit.Contracts;
 using Tracekit.Format;
 
 namespace Tracekit.Load;
@@ -16,7 +17,7 @@ namespace Tracekit.Load;
 public sealed class LoadGenerator : IDisposable
 {
     /// <summary>Below this the scheduler spins instead of sleeping: Thread.Sleep overshoots by about a millisecond.</summary>
-    private const long SpinThresholdNs = 1_500_000;
+    private const ulong SpinThresholdNs = 1_500_000;
 
     private readonly LoadOptions _options;
     private readonly IRecordSink? _sink;
@@ -58,14 +59,14 @@ public sealed class LoadGenerator : IDisposable
     {
         long periodNs = (long)Math.Max(1, 1e9 / _options.RatePerSecond);
         long total = (long)Math.Floor(_options.DurationNs / 1e9 * _options.RatePerSecond);
-        long startNs = Monotonic.NowNs();
+        ulong startNs = Monotonic.NowNs();
         Interlocked.Increment(ref _inFlight); // the scheduler's own hold: the drain completes only after it ends
         var scheduler = new Thread(() => Schedule(startNs, periodNs, total, cancel)) { IsBackground = true, Name = "tracekit-load" };
         scheduler.Start();
         await Task.Run(scheduler.Join, CancellationToken.None).ConfigureAwait(false);
         Release();
         await _drained.Task.WaitAsync(_options.RequestTimeout + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
-        long elapsedNs = Monotonic.NowNs() - startNs;
+        long elapsedNs = (long)(Monotonic.NowNs() - startNs);
         return new LoadReport(
             Scheduled: Volatile.Read(ref _sent) + Volatile.Read(ref _notSent),
             Sent: Volatile.Read(ref _sent),
@@ -82,13 +83,13 @@ public sealed class LoadGenerator : IDisposable
             RecordsWritten: Volatile.Read(ref _recordsWritten));
     }
 
-    private void Schedule(long startNs, long periodNs, long total, CancellationToken cancel)
+    private void Schedule(ulong startNs, long periodNs, long total, CancellationToken cancel)
     {
         for (long i = 0; i < total && !cancel.IsCancellationRequested; i++)
         {
-            long dueNs = startNs + (i * periodNs);
-            long waitNs = dueNs - Monotonic.NowNs();
-            if (waitNs > SpinThresholdNs) Thread.Sleep(TimeSpan.FromTicks((waitNs - SpinThresholdNs) / 100));
+            ulong dueNs = startNs + (ulong)(i * periodNs);
+            ulong nowNs = Monotonic.NowNs();
+            if (dueNs > nowNs + SpinThresholdNs) Thread.Sleep(TimeSpan.FromTicks((long)(dueNs - nowNs - SpinThresholdNs) / 100));
             while (Monotonic.NowNs() < dueNs) Thread.SpinWait(20);
             // A late scheduler sends what is due at once; the lateness is part of each request's latency.
             if (Interlocked.Read(ref _inFlight) > _options.MaxInFlight)
@@ -103,7 +104,7 @@ public sealed class LoadGenerator : IDisposable
         }
     }
 
-    private async Task SendAsync(int target, long dueNs)
+    private async Task SendAsync(int target, ulong dueNs)
     {
         string traceId = ActivityTraceId.CreateRandom().ToHexString();
         string spanId = ActivitySpanId.CreateRandom().ToHexString();
@@ -117,8 +118,8 @@ public sealed class LoadGenerator : IDisposable
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
             status = (int)response.StatusCode;
             bytesIn = await Drain(await response.Content.ReadAsStreamAsync().ConfigureAwait(false)).ConfigureAwait(false);
-            long endNs = Monotonic.NowNs();
-            _latency.Record(endNs - dueNs);
+            ulong endNs = Monotonic.NowNs();
+            _latency.Record((long)(endNs - dueNs));
             Interlocked.Increment(ref _completed);
             _statuses.AddOrUpdate(status.Value, 1, static (_, n) => n + 1);
             WriteEnd(traceId, spanId, endNs, status, bytesIn);
@@ -158,16 +159,16 @@ public sealed class LoadGenerator : IDisposable
         }
     }
 
-    private void WriteStart(string traceId, string spanId, int target, long dueNs)
+    private void WriteStart(string traceId, string spanId, int target, ulong dueNs)
     {
         if (_sink is null) return;
         _sink.Write(new InvocationStart
         {
-            TimestampNs = (ulong)Monotonic.NowNs(),
+            TimestampNs = Monotonic.NowNs(),
             TraceId = traceId,
             SpanId = spanId,
             ModuleId = "tracekit-load",
-            EnqueueNs = dueNs,
+            EnqueueNs = (long)dueNs,
             Method = "GET",
             Path = _paths[target],
             // No Pid: the request's work runs in the server, not here. A client record with the load generator's
@@ -177,10 +178,10 @@ public sealed class LoadGenerator : IDisposable
         Interlocked.Increment(ref _recordsWritten);
     }
 
-    private void WriteEnd(string traceId, string spanId, long endNs, int? status, long? bytesOut)
+    private void WriteEnd(string traceId, string spanId, ulong endNs, int? status, long? bytesOut)
     {
         if (_sink is null) return;
-        _sink.Write(new InvocationEnd { TimestampNs = (ulong)endNs, TraceId = traceId, SpanId = spanId, Status = status, BytesOut = bytesOut });
+        _sink.Write(new InvocationEnd { TimestampNs = endNs, TraceId = traceId, SpanId = spanId, Status = status, BytesOut = bytesOut });
         Interlocked.Increment(ref _recordsWritten);
     }
 

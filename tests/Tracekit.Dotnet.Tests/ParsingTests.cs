@@ -1,4 +1,4 @@
-using Tracekit.Load;
+using Tracekit.Contracts;
 using Tracekit.Dotnet.Parsing;
 using Tracekit.Format;
 

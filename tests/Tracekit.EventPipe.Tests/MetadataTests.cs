@@ -67,7 +67,7 @@ public sealed class MetadataTests : IDisposable
     [Fact]
     public void CaptureProviders_Build_SharedMetricsSessionAtTheIntervalWithOwnClientId()
     {
-        var config = CaptureProviders.Build(new CaptureOptions { StreamsDirectory = "/x", IntervalNs = 2_000_000_000 }, "client-7", eventCounters: false);
+        var config = CaptureSession.Build(new CaptureOptions { StreamsDirectory = "/x", IntervalNs = 2_000_000_000 }, "client-7", eventCounters: false);
         var metrics = Assert.Single(config.Providers, p => p.Name == CaptureProviders.Metrics);
         Assert.Equal("SHARED", metrics.Arguments!["SessionId"]);
         Assert.Equal("client-7", metrics.Arguments["ClientId"]);
@@ -76,7 +76,7 @@ public sealed class MetadataTests : IDisposable
         Assert.Equal((0x1L, System.Diagnostics.Tracing.EventLevel.Informational), (gc.Keywords, gc.EventLevel));
         Assert.Contains("EndRequest", Assert.Single(config.Providers, p => p.Name == CaptureProviders.DiagnosticSource).Arguments!["FilterAndPayloadSpecs"], StringComparison.Ordinal);
         Assert.False(config.RequestRundown);
-        var fallback = CaptureProviders.Build(new CaptureOptions { StreamsDirectory = "/x" }, "c", eventCounters: true);
+        var fallback = CaptureSession.Build(new CaptureOptions { StreamsDirectory = "/x" }, "c", eventCounters: true);
         Assert.DoesNotContain(fallback.Providers, p => p.Name == CaptureProviders.Metrics);
         Assert.Equal("1", Assert.Single(fallback.Providers, p => p.Name == CaptureProviders.EventCounters).Arguments!["EventCounterIntervalSec"]);
     }
@@ -98,7 +98,7 @@ public sealed class MetadataTests : IDisposable
     public void CaptureProviders_Build_AnySourceCombination_NoCpuSampleProfilerAndNoStacks(bool metrics, bool gc, bool requests, bool eventCounters)
     {
         var options = new CaptureOptions { StreamsDirectory = "/x", Metrics = metrics, GcEvents = gc, Requests = requests };
-        var config = CaptureProviders.Build(options, "c", eventCounters);
+        var config = CaptureSession.Build(options, "c", eventCounters);
         // The sampler stops every thread of the target about every millisecond: a cost Tracekit never asks for.
         Assert.DoesNotContain(config.Providers, p => p.Name == "Microsoft-DotNETCore-SampleProfiler");
         Assert.False(config.RequestStackwalk);

@@ -77,7 +77,7 @@ internal static class LoadCommand
     private static int Run(LoadOptions options, string? runId, string outDirectory, string nodeId, string stage, bool json)
     {
         RingWriter? ring = null;
-        RingRecordSink? sink = null;
+        RecordSink? sink = null;
         if (runId is not null)
         {
             var layout = new RunLayout(outDirectory, runId, nodeId);
@@ -91,8 +91,8 @@ internal static class LoadCommand
                 Stage = stage,
             });
             // The anchor puts the stream's monotonic stamps on the wall clock (docs/ring-format.md, section 4).
-            new RecordSink(ring).Write(ClockAnchors.Read());
-            sink = new RingRecordSink(ring);
+            new RecordSink(ring).Write(ClockPair.Read().ToAnchor());
+            sink = new RecordSink(ring);
         }
         try
         {

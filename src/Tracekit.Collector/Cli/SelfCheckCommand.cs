@@ -30,7 +30,7 @@ internal static class SelfCheckCommand
         string dir = Path.Combine(Path.GetTempPath(), $"tracekit-selfcheck-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            var samples = SampleRecords.All(ClockAnchors.MonotonicNowNs());
+            var samples = SampleRecords.All(Monotonic.NowNs());
             using (var ring = RingWriter.Create(new RingOptions { DirectoryPath = dir, RunId = "selfcheck", NodeId = Environment.MachineName, Stage = "selfcheck", SegmentCapacityInBytes = 1 << 20 }))
             {
                 var sink = new RecordSink(ring);

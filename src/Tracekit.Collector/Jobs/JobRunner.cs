@@ -52,7 +52,7 @@ public sealed class JobRunner
             Stage = _settings.Stage,
         });
         var sink = new RecordSink(ring);
-        var anchor = ClockAnchors.Read();
+        var anchor = ClockPair.Read().ToAnchor();
         sink.Write(anchor);
         NodeDescription.Write(anchor.TimestampNs, sink);
 
@@ -81,7 +81,7 @@ public sealed class JobRunner
         long? bytesIn = FileSize(_settings.InputPath);
         long? enqueueNs = _settings.EnqueueEpochMs is { } ms ? (long)anchor.TimestampNs + (ms * 1_000_000 - anchor.RealtimeNs) : null;
 
-        ulong startNs = ClockAnchors.MonotonicNowNs();
+        ulong startNs = Monotonic.NowNs();
         sink.Write(new InvocationStart
         {
             TimestampNs = startNs,
@@ -103,16 +103,16 @@ public sealed class JobRunner
         using var discovery = new ProcessDiscovery(adoptAll: false, match: null);
         ulong endNs = 0;
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => Volatile.Write(ref endNs, ClockAnchors.MonotonicNowNs()); // publishes the end time to the loop
+        process.Exited += (_, _) => Volatile.Write(ref endNs, Monotonic.NowNs()); // publishes the end time to the loop
 
         Libc.TrySendSignal(pid, Libc.SigCont, out _);
         WaitForExec(pid, program);
-        tracker.TryAdopt(pid, followChildren: true, ClockAnchors.MonotonicNowNs(), sink);
+        tracker.TryAdopt(pid, followChildren: true, Monotonic.NowNs(), sink);
         tracker.ExitRecordedByOwner(pid);
 
         SampleUntilExit(process, tracker, discovery, cgroup, sink);
         process.WaitForExit();
-        if (Volatile.Read(ref endNs) == 0) Volatile.Write(ref endNs, ClockAnchors.MonotonicNowNs());
+        if (Volatile.Read(ref endNs) == 0) Volatile.Write(ref endNs, Monotonic.NowNs());
         int exitCode = process.ExitCode;
 
         long? treeCpuNs = null;
@@ -152,7 +152,7 @@ public sealed class JobRunner
             CpuTimeNs = treeCpuNs,
             PeakRssKb = peakRssKb,
         });
-        sink.Write(ClockAnchors.Read());
+        sink.Write(ClockPair.Read().ToAnchor());
         ring.Flush();
         if (registration is not null) File.Delete(registration);
         cgroup?.Dispose();
@@ -190,18 +190,18 @@ public sealed class JobRunner
     private void SampleUntilExit(Process process, ProcessTracker tracker, ProcessDiscovery discovery, JobCgroup? cgroup, RecordSink sink)
     {
         using var forks = ForkSentinel.Open();
-        var schedule = new TickSchedule((long)ClockAnchors.MonotonicNowNs(), _settings.IntervalNs);
+        var schedule = new TickSchedule(Monotonic.NowNs(), _settings.IntervalNs);
         while (!process.HasExited)
         {
-            Libc.SleepUntilMonotonicNs(schedule.NextDueNs);
-            ulong nowNs = ClockAnchors.MonotonicNowNs();
-            schedule.Take((long)nowNs, out _);
+            Monotonic.SleepUntilNs(schedule.NextDueNs);
+            ulong nowNs = Monotonic.NowNs();
+            schedule.Take(nowNs, out _);
             // Only a new process on the host can be a new descendant of the job, so a quiet tick skips the listing.
             if (forks.CheckForkedSinceLastCall() || tracker.HasExitsSinceScan) discovery.Scan(tracker, nowNs, sink);
             tracker.Sample(nowNs, schedule.Ticks, sink);
             if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok) WriteCgroupSample(cgroup, nowNs, cg, sink);
         }
-        tracker.Sample(ClockAnchors.MonotonicNowNs(), schedule.Ticks + 1, sink);
+        tracker.Sample(Monotonic.NowNs(), schedule.Ticks + 1, sink);
     }
 
     private static void WriteCgroupSample(JobCgroup cgroup, ulong timestampNs, Procfs.CgroupSample cg, RecordSink sink) =>

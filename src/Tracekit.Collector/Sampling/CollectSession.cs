@@ -11,8 +11,8 @@ namespace Tracekit.Collector.Sampling;
 /// </summary>
 public sealed class CollectSession : IDisposable
 {
-    private const long SelfReportEveryNs = 1_000_000_000;
-    private const long ClockAnchorEveryNs = 10_000_000_000;
+    private const ulong SelfReportEveryNs = 1_000_000_000;
+    private const ulong ClockAnchorEveryNs = 10_000_000_000;
     /// <summary>RSS and thread counts change slowly; /proc/PID/stat is read at most this often.</summary>
     private const long StatRefreshNs = 100_000_000;
 
@@ -140,8 +140,8 @@ public sealed class CollectSession : IDisposable
     /// <summary>Runs the tick loop until stopped; returns when the ring has been flushed.</summary>
     public void Run()
     {
-        ulong startNs = ClockAnchors.MonotonicNowNs();
-        var anchor = ClockAnchors.Read();
+        ulong startNs = Monotonic.NowNs();
+        var anchor = ClockPair.Read().ToAnchor();
         _sink.Write(anchor);
         NodeDescription.Write(startNs, _sink);
         foreach (int pid in _settings.Pids)
@@ -161,31 +161,31 @@ public sealed class CollectSession : IDisposable
         // The schedule starts when setup is done, not at startNs: setup (node description, the first listing,
         // registration) takes milliseconds, and a schedule that began before it would count the first tick late
         // by that much in every run.
-        long originNs = (long)ClockAnchors.MonotonicNowNs();
+        ulong originNs = Monotonic.NowNs();
         var schedule = new TickSchedule(originNs, _settings.IntervalNs);
         Schedule = schedule;
-        long endNs = _settings.DurationNs > 0 ? originNs + _settings.DurationNs : long.MaxValue;
-        long nextSelfReportNs = originNs;
-        long nextAnchorNs = originNs + ClockAnchorEveryNs;
+        ulong endNs = _settings.DurationNs > 0 ? originNs + (ulong)_settings.DurationNs : ulong.MaxValue;
+        ulong nextSelfReportNs = originNs;
+        ulong nextAnchorNs = originNs + ClockAnchorEveryNs;
         long lastHostTick = -1;
 
         while (!_stopRequested)
         {
-            long dueNs = schedule.NextDueNs;
+            ulong dueNs = schedule.NextDueNs;
             // The tick due exactly at the end is taken: a 2 s collection has samples at 0 and at 2 s, so its
             // cumulative counters cover the whole 2 s.
             if (dueNs > endNs) break;
-            Native.Libc.SleepUntilMonotonicNs(dueNs);
+            Monotonic.SleepUntilNs(dueNs);
             if (_stopRequested) break;
-            ulong nowNs = ClockAnchors.MonotonicNowNs();
-            schedule.Take((long)nowNs, out long latenessNs);
+            ulong nowNs = Monotonic.NowNs();
+            schedule.Take(nowNs, out long latenessNs);
             if (FirstTickMonotonicNs == 0) FirstTickMonotonicNs = nowNs;
             _lateness.Record(latenessNs);
             // One clock read per tick: every record of the tick carries the same timestamp.
             Tick(nowNs, schedule.Ticks, ref lastHostTick);
             if (!_accessDeniedWarned) WarnAccessDeniedOnce();
 
-            if ((long)nowNs >= nextSelfReportNs)
+            if (nowNs >= nextSelfReportNs)
             {
                 // Rewriting the registration allocates, so only when the count moved (new processes were denied,
                 // which happens when new processes appear, not on a steady tick).
@@ -193,18 +193,18 @@ public sealed class CollectSession : IDisposable
                 _self.Report(nowNs, schedule, _sink, _ring);
                 nextSelfReportNs += SelfReportEveryNs;
             }
-            if ((long)nowNs >= nextAnchorNs)
+            if (nowNs >= nextAnchorNs)
             {
-                _sink.Write(ClockAnchors.Read());
+                _sink.Write(ClockPair.Read().ToAnchor());
                 nextAnchorNs += ClockAnchorEveryNs;
             }
         }
 
-        var endTs = ClockAnchors.MonotonicNowNs();
+        var endTs = Monotonic.NowNs();
         // The host's cumulative counters must cover the whole run, whatever tick the host was last read on.
         if (lastHostTick != schedule.Ticks) _host.Sample(endTs, _sink);
         _self.Report(endTs, schedule, _sink, _ring);
-        _sink.Write(ClockAnchors.Read());
+        _sink.Write(ClockPair.Read().ToAnchor());
         _peers?.Stop();
         _ring.Flush();
         CollectorRegistration.Remove(_layout);

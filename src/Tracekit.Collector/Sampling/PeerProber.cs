@@ -48,7 +48,7 @@ public sealed class PeerProber : IDisposable
             foreach (var (host, port) in _peers)
             {
                 long? rttNs = Probe(host, port);
-                _sink.Write(new RecordLink { TimestampNs = ClockAnchors.MonotonicNowNs(), Interface = "", Peer = $"{host}:{port}", RttNs = rttNs });
+                _sink.Write(new RecordLink { TimestampNs = Monotonic.NowNs(), Interface = "", Peer = $"{host}:{port}", RttNs = rttNs });
             }
             _stop.Token.WaitHandle.WaitOne(ProbeEveryMs);
         }

@@ -7,11 +7,11 @@ namespace Tracekit.Collector.Sampling;
 /// </summary>
 public sealed class TickSchedule
 {
-    private readonly long _startNs;
+    private readonly ulong _startNs;
     private readonly long _intervalNs;
     private long _nextIndex;
 
-    public TickSchedule(long startNs, long intervalNs)
+    public TickSchedule(ulong startNs, long intervalNs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(intervalNs, 1);
         _startNs = startNs;
@@ -25,24 +25,24 @@ public sealed class TickSchedule
     public long MaxLatenessNs { get; private set; }
 
     /// <summary>The due time of the next tick that has not been taken or missed.</summary>
-    public long NextDueNs => _startNs + _nextIndex * _intervalNs;
+    public ulong NextDueNs => _startNs + (ulong)(_nextIndex * _intervalNs);
 
     /// <summary>
     /// Takes the next tick at <paramref name="nowNs"/>: returns its due time and lateness. Slots that ended before
     /// <paramref name="nowNs"/> are counted as missed and skipped.
     /// </summary>
-    public long Take(long nowNs, out long latenessNs)
+    public ulong Take(ulong nowNs, out long latenessNs)
     {
-        long dueNs = NextDueNs;
-        if (nowNs - dueNs >= _intervalNs)
+        ulong dueNs = NextDueNs;
+        if (LateNs(nowNs, dueNs) >= _intervalNs)
         {
-            long skipped = (nowNs - dueNs) / _intervalNs;
+            long skipped = LateNs(nowNs, dueNs) / _intervalNs;
             MissedTicks += skipped;
             _nextIndex += skipped;
             dueNs = NextDueNs;
         }
 
-        latenessNs = Math.Max(0, nowNs - dueNs);
+        latenessNs = LateNs(nowNs, dueNs);
         // Scheduler jitter below 50 µs is the cost of a wake-up, not lateness worth reporting.
         if (latenessNs > 50_000) LateTicks++;
         if (latenessNs > MaxLatenessNs) MaxLatenessNs = latenessNs;
@@ -50,4 +50,6 @@ public sealed class TickSchedule
         Ticks++;
         return dueNs;
     }
+
+    private static long LateNs(ulong nowNs, ulong dueNs) => nowNs > dueNs ? (long)(nowNs - dueNs) : 0;
 }

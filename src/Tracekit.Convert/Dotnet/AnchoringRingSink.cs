@@ -1,6 +1,5 @@
-using Tracekit.EventPipe;
+using Tracekit.Contracts;
 using Tracekit.Format;
-using Tracekit.Load;
 using Tracekit.Ring;
 
 namespace Tracekit.Convert.Dotnet;
@@ -12,15 +11,13 @@ namespace Tracekit.Convert.Dotnet;
 /// </summary>
 internal sealed class AnchoringRingSink : IRecordSink
 {
-    private readonly RingWriter _ring;
-    private readonly RingRecordSink _records;
+    private readonly RecordSink _records;
     private readonly IReadOnlyList<ClockPair> _anchors;
     private int _nextAnchor;
 
     public AnchoringRingSink(RingWriter ring, IReadOnlyList<ClockPair> anchors)
     {
-        _ring = ring;
-        _records = new RingRecordSink(ring);
+        _records = new RecordSink(ring);
         _anchors = anchors;
         if (anchors.Count > 0) WriteAnchor(anchors[_nextAnchor++]);
     }
@@ -43,19 +40,5 @@ internal sealed class AnchoringRingSink : IRecordSink
         while (_nextAnchor < _anchors.Count && (ulong)_anchors[_nextAnchor].MonotonicNs <= timestampNs) WriteAnchor(_anchors[_nextAnchor++]);
     }
 
-    private void WriteAnchor(ClockPair pair)
-    {
-        var anchor = new ClockAnchor
-        {
-            TimestampNs = (ulong)pair.MonotonicNs,
-            RealtimeNs = pair.RealtimeNs,
-            ClockSyncState = pair.Sync.State,
-            ClockStatus = pair.Sync.Status,
-            ClockOffsetNs = pair.Sync.OffsetNs,
-            ClockMaxErrorNs = pair.Sync.MaxErrorNs,
-            ClockEstErrorNs = pair.Sync.EstErrorNs,
-        };
-        Span<byte> buffer = stackalloc byte[256];
-        if (RecordEncoder.TryEncode(anchor, buffer, out int n)) _ring.TryAppend(buffer[..n]);
-    }
+    private void WriteAnchor(ClockPair pair) => _records.Write(pair.ToAnchor());
 }

@@ -1,5 +1,5 @@
 using Tracekit.Dotnet;
-using Tracekit.EventPipe;
+using Tracekit.Contracts;
 
 namespace Tracekit.Convert.Dotnet;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Tracekit.Convert.Reading;
 using Tracekit.Dotnet;
-using Tracekit.EventPipe;
+using Tracekit.Contracts;
 using Tracekit.Ring;
 
 namespace Tracekit.Convert.Dotnet;

@@ -1,12 +1,12 @@
 using Tracekit.Format;
 using Tracekit.Ring;
 
-namespace Tracekit.Load.Tests;
+namespace Tracekit.Contracts.Tests;
 
 /// <summary>The ring sink: records written from any thread come back from the ring unchanged, or are counted as dropped.</summary>
-public sealed class RingRecordSinkTests : IDisposable
+public sealed class RecordSinkTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tk-load-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tk-sink-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
@@ -30,7 +30,7 @@ public sealed class RingRecordSinkTests : IDisposable
 
         using (var ring = NewRing())
         {
-            var sink = new RingRecordSink(ring);
+            var sink = new RecordSink(ring);
             sink.Write(metric);
             sink.Write(gc);
             sink.Write(start);
@@ -52,12 +52,12 @@ public sealed class RingRecordSinkTests : IDisposable
     }
 
     [Fact]
-    public void Write_StringsBeyondTheStackBuffer_EncodedFromARentedBuffer()
+    public void Write_StringsBeyondTheThreadBuffer_EncodedFromARentedBuffer()
     {
-        string path = "/" + new string('p', 6_000);
-        using (var ring = NewRing())
+        string path = "/" + new string('p', 20_000);
+        using (var ring = NewRing(segmentCapacityInBytes: 1 << 20))
         {
-            var sink = new RingRecordSink(ring);
+            var sink = new RecordSink(ring);
             sink.Write(new InvocationStart { TimestampNs = 1, TraceId = "t", SpanId = "s", Path = path });
             Assert.Equal(1, sink.RecordsWritten);
         }
@@ -67,10 +67,26 @@ public sealed class RingRecordSinkTests : IDisposable
     }
 
     [Fact]
+    public void Write_ProcessStartWithCommandLineBeyondTheThreadBuffer_WrittenWhole()
+    {
+        // A collector-side record: a command line of 30,000 characters (a long argument list) is kept, not dropped.
+        var start = new ProcessStart { TimestampNs = 5, Pid = 42, StartTicks = 7, Ppid = 1, Command = "java", CommandLine = "java " + new string('a', 30_000) };
+        using (var ring = NewRing(segmentCapacityInBytes: 1 << 20))
+        {
+            var sink = new RecordSink(ring);
+            sink.Write(start);
+            Assert.Equal((1, 0), (sink.RecordsWritten, sink.RecordsDropped));
+        }
+
+        Assert.True(RecordDecoder.TryDecode(Assert.Single(ReadAll()), out ProcessStart read, out _));
+        Assert.Equal(start, read);
+    }
+
+    [Fact]
     public void Write_RecordLargerThanTheRingTakes_CountedAsDropped()
     {
         using var ring = NewRing();
-        var sink = new RingRecordSink(ring);
+        var sink = new RecordSink(ring);
 
         sink.Write(new DotnetEvent { TimestampNs = 1, Pid = 1, EventType = DotnetEventType.GcStart, Detail = new string('d', 200_000) });
 
@@ -85,7 +101,7 @@ public sealed class RingRecordSinkTests : IDisposable
         const int PerThread = 500;
         using (var ring = NewRing(segmentCapacityInBytes: 1 << 20))
         {
-            var sink = new RingRecordSink(ring);
+            var sink = new RecordSink(ring);
             Parallel.For(0, Threads, t =>
             {
                 for (int i = 0; i < PerThread; i++)

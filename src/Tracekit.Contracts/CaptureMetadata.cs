@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Tracekit.EventPipe;
+namespace Tracekit.Contracts;
 
 /// <summary>
 /// The sidecar of one capture folder (<c>streams/dotnet-&lt;pid&gt;-&lt;startTicks&gt;/capture.json</c>): who the target

@@ -1,14 +1,11 @@
-using System.Diagnostics.Tracing;
-using System.Globalization;
-using Microsoft.Diagnostics.NETCore.Client;
-
-namespace Tracekit.EventPipe;
+namespace Tracekit.Contracts;
 
 /// <summary>
 /// The EventPipe providers a session enables, chosen for the least cost in the target (docs/dotnet-tracing.md):
 /// the runtime's GC keyword at informational level, the System.Runtime meter aggregated in process, and one
 /// DiagnosticSource event per request (no start event: the end event carries the start time, so a request costs
-/// one event instead of two). The decoder (Tracekit.Dotnet) reads the same names.
+/// one event instead of two). The decoder (Tracekit.Dotnet) reads the same names; the session itself is
+/// built by Tracekit.EventPipe (CaptureSession).
 /// </summary>
 public static class CaptureProviders
 {
@@ -27,13 +24,6 @@ public static class CaptureProviders
     /// metrics, but a new one, the common case, records all of them (docs/dotnet-tracing.md, "Sessions, sharing, failures").
     /// </summary>
     public static bool UseEventCounters(int? runtimeMajorVersion, bool force) => force || runtimeMajorVersion < FirstRuntimeWithMeter;
-
-    /// <summary>The runtime provider's GC keyword.</summary>
-    private const long GcKeyword = 0x1;
-    /// <summary>MetricsEventSource.Keywords.TimeSeriesValues.</summary>
-    private const long TimeSeriesValuesKeyword = 0x2;
-    /// <summary>DiagnosticSourceEventSource.Keywords.Events.</summary>
-    private const long DiagnosticSourceEventsKeyword = 0x2;
 
     /// <summary>
     /// One event per request, each with only the fields Tracekit records ('-' drops the implicit payload: every
@@ -55,39 +45,4 @@ public static class CaptureProviders
     private const string ServerFields =
         "TraceId=*Activity.TraceId;SpanId=*Activity.SpanId;ParentSpanId=*Activity.ParentSpanId;StartTicks=*Activity.StartTimeUtc.Ticks;" +
         "EndTimestamp=timestamp;Method=httpContext.Request.Method;Path=httpContext.Request.Path;Status=httpContext.Response.StatusCode";
-
-    public static EventPipeSessionConfiguration Build(CaptureOptions options, string clientId, bool eventCounters)
-    {
-        var providers = new List<EventPipeProvider>();
-        if (options.GcEvents)
-            providers.Add(new EventPipeProvider(Runtime, EventLevel.Informational, GcKeyword));
-        if (options.Metrics && eventCounters)
-        {
-            providers.Add(new EventPipeProvider(EventCounters, EventLevel.Informational, -1, new Dictionary<string, string>
-            {
-                ["EventCounterIntervalSec"] = options.MetricsIntervalSeconds.ToString(CultureInfo.InvariantCulture),
-            }));
-        }
-        else if (options.Metrics)
-        {
-            providers.Add(new EventPipeProvider(Metrics, EventLevel.Informational, TimeSeriesValuesKeyword, new Dictionary<string, string>
-            {
-                // SHARED lets dotnet-counters (and other tools) aggregate in the same in-process session; ClientId
-                // tells this client's requests apart in it. Every shared client must agree on the three limits.
-                ["SessionId"] = "SHARED",
-                ["ClientId"] = clientId,
-                ["Metrics"] = RuntimeMeter,
-                ["RefreshInterval"] = options.MetricsIntervalSeconds.ToString(CultureInfo.InvariantCulture),
-                ["MaxTimeSeries"] = options.MaxTimeSeries.ToString(CultureInfo.InvariantCulture),
-                ["MaxHistograms"] = options.MaxHistograms.ToString(CultureInfo.InvariantCulture),
-            }));
-        }
-        if (options.Requests)
-        {
-            providers.Add(new EventPipeProvider(DiagnosticSource, EventLevel.Informational, DiagnosticSourceEventsKeyword,
-                new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = RequestSpecs }));
-        }
-        // No rundown (method and module enumeration at stop) and no stacks: neither is needed, both cost the target.
-        return new EventPipeSessionConfiguration(providers, options.BufferSizeInMb, requestRundown: false, requestStackwalk: false);
-    }
 }

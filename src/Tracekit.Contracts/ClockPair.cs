@@ -1,6 +1,7 @@
+using Tracekit.Format;
 using Tracekit.Native;
 
-namespace Tracekit.EventPipe;
+namespace Tracekit.Contracts;
 
 /// <summary>
 /// A CLOCK_MONOTONIC/CLOCK_REALTIME pair read by the collector. EventPipe on Linux stamps events with
@@ -23,4 +24,16 @@ public readonly record struct ClockPair(long MonotonicNs, long RealtimeNs, Clock
 
     /// <summary>realtime − monotonic: add it to a monotonic stamp to get epoch ns.</summary>
     public long OffsetNs => RealtimeNs - MonotonicNs;
+
+    /// <summary>The pair as the ring's ClockAnchor record.</summary>
+    public ClockAnchor ToAnchor() => new()
+    {
+        TimestampNs = (ulong)MonotonicNs,
+        RealtimeNs = RealtimeNs,
+        ClockSyncState = Sync.State,
+        ClockStatus = Sync.Status,
+        ClockOffsetNs = Sync.OffsetNs,
+        ClockMaxErrorNs = Sync.MaxErrorNs,
+        ClockEstErrorNs = Sync.EstErrorNs,
+    };
 }

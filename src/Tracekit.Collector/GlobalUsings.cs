@@ -1,0 +1,2 @@
+// The run contracts (record sink, clock, capture sidecar) are used throughout the collector.
+global using Tracekit.Contracts;
