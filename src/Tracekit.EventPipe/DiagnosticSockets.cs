@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Tracekit.Native;
+using Tracekit.Procfs;
 
 namespace Tracekit.EventPipe;
 
@@ -112,19 +113,8 @@ public sealed class DiagnosticSockets : IDisposable
             && ulong.TryParse(middle[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out key);
     }
 
-    /// <summary>The process's start time in clock ticks (/proc/PID/stat field 22); null when it is gone or unreadable.</summary>
-    private ulong? StartTicks(int pid)
-    {
-        try
-        {
-            byte[] stat = File.ReadAllBytes($"{_procRoot}/{pid}/stat");
-            return Tracekit.Procfs.PidStatParser.TryParse(stat, out var parsed) ? parsed.StartTimeTicks : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The process's start time in clock ticks; null when it is gone, a zombie, or unreadable.</summary>
+    private ulong? StartTicks(int pid) => ProcessIdentity.StartTicks(pid, _procRoot);
 
     public void Dispose() => _watch?.Dispose();
 }

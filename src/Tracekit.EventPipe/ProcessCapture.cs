@@ -1,4 +1,5 @@
 using Microsoft.Diagnostics.NETCore.Client;
+using Tracekit.Procfs;
 
 namespace Tracekit.EventPipe;
 
@@ -36,7 +37,7 @@ internal sealed class ProcessCapture
         _log = log;
         var args = TargetIdentity.CommandLine(pid);
         Module = TargetIdentity.Module(pid, args);
-        ulong? startTicks = TargetIdentity.StartTicks(pid);
+        ulong? startTicks = ProcessIdentity.StartTicks(pid);
         int? runtime = TargetIdentity.RuntimeMajorVersion(pid);
         bool eventCounters = CaptureProviders.UseEventCounters(runtime, options.ForceEventCounters);
         _metadata = new CaptureMetadata

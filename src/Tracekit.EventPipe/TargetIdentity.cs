@@ -3,20 +3,9 @@ using Tracekit.Procfs;
 
 namespace Tracekit.EventPipe;
 
-/// <summary>What identifies a target process: its start ticks (pid reuse), a module name, its command line, its runtime.</summary>
+/// <summary>What describes a target process beyond its identity (<see cref="ProcessIdentity"/>): a module name, its command line, its runtime.</summary>
 internal static class TargetIdentity
 {
-    public static ulong? StartTicks(int pid)
-    {
-        if (ProcFile.TryOpenPid(pid, "stat"u8, out var file) != ProcReadStatus.Ok || file is null) return null;
-        using (file)
-        {
-            Span<byte> buffer = stackalloc byte[1024];
-            if (file.TryRead(buffer, out int length) != ProcReadStatus.Ok) return null;
-            return PidStatParser.TryParse(buffer[..length], out var stat) ? stat.StartTimeTicks : null;
-        }
-    }
-
     /// <summary>The command line, arguments joined by spaces; empty when unreadable (exited, or a kernel thread).</summary>
     public static string[] CommandLine(int pid)
     {

@@ -67,6 +67,4 @@ internal static class RingLayout
     public static bool IsValidCapacity(long capacityInBytes) =>
         capacityInBytes >= MinCapacityInBytes && capacityInBytes <= MaxCapacityInBytes
         && (capacityInBytes & (capacityInBytes - 1)) == 0;
-
-    public static string SegmentFileName(int index) => $"ring-{index:D6}.tkr";
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Tracekit.Native;
 using L = Tracekit.Ring.RingLayout;
 
@@ -86,16 +85,16 @@ public sealed partial class RingReader : IDisposable
         if (Directory.Exists(full))
         {
             directory = full;
-            firstPath = Path.Combine(full, L.SegmentFileName(0));
+            firstPath = Path.Combine(full, RingSegmentFiles.SegmentFileName(0));
             nameIndex = 0;
             if (!File.Exists(firstPath))
-                throw new FileNotFoundException($"No ring segment {L.SegmentFileName(0)} in '{full}'.", firstPath);
+                throw new FileNotFoundException($"No ring segment {RingSegmentFiles.SegmentFileName(0)} in '{full}'.", firstPath);
         }
         else if (File.Exists(full))
         {
             directory = Path.GetDirectoryName(full) ?? "/";
             firstPath = full;
-            nameIndex = ParseSegmentIndex(Path.GetFileName(full));
+            nameIndex = RingSegmentFiles.TryParseIndex(Path.GetFileName(full), out int parsed) ? parsed : null;
         }
         else
         {
@@ -227,7 +226,7 @@ public sealed partial class RingReader : IDisposable
         ReaderSegment segment = _segment;
         if (segment.Policy == RingPolicy.NoLoss && !_singleFile)
         {
-            string nextPath = Path.Combine(_directory, L.SegmentFileName(segment.Info.SegmentIndex + 1));
+            string nextPath = Path.Combine(_directory, RingSegmentFiles.SegmentFileName(segment.Info.SegmentIndex + 1));
             if (File.Exists(nextPath))
             {
                 // The writer creates the next segment before it pads this one, so look at this one's end again.
@@ -311,13 +310,4 @@ public sealed partial class RingReader : IDisposable
     private void AddDamage(ReaderSegment segment, long fileOffset, long lengthInBytes, RingDamageKind kind, string message) =>
         _damage.Add(new RingDamage(segment.Path, fileOffset, lengthInBytes, kind,
             $"{segment.Path} at offset {fileOffset:N0} ({lengthInBytes:N0} bytes): {message}"));
-
-    private static int? ParseSegmentIndex(string fileName)
-    {
-        Match match = SegmentNamePattern().Match(fileName);
-        return match.Success ? int.Parse(match.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
-
-    [GeneratedRegex(@"^ring-(\d{6})\.tkr$")]
-    private static partial Regex SegmentNamePattern();
 }

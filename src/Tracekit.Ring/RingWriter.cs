@@ -111,7 +111,7 @@ public sealed partial class RingWriter : IDisposable
             Directory.CreateDirectory(directory, FolderMode);
             File.SetUnixFileMode(directory, FolderMode); // exact mode whatever the umask
         }
-        string? existing = Directory.EnumerateFiles(directory, "ring-*.tkr").FirstOrDefault();
+        string? existing = Directory.EnumerateFiles(directory, RingSegmentFiles.SearchPattern).FirstOrDefault();
         if (existing is not null)
             throw new IOException($"A ring already exists in '{directory}' ({Path.GetFileName(existing)}); refusing to overwrite it. Use a new folder.");
         FileLock folderLock = FileLock.TryAcquireExclusive(directory)
@@ -236,7 +236,7 @@ public sealed partial class RingWriter : IDisposable
 
     private WriterSegment CreateSegment(int index)
     {
-        string path = Path.Combine(DirectoryPath, L.SegmentFileName(index));
+        string path = Path.Combine(DirectoryPath, RingSegmentFiles.SegmentFileName(index));
         RingOptions options = _options;
         MappedFile map = MappedFile.CreateNew(path, options.SegmentFileSizeInBytes, SegmentMode,
             span => RingHeader.Write(span, options, index));

@@ -3,6 +3,7 @@ using System.Globalization;
 using Tracekit.Collector.Recording;
 using Tracekit.Load;
 using Tracekit.Ring;
+using Tracekit.Procfs;
 
 namespace Tracekit.Collector.Cli;
 

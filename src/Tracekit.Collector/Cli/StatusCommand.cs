@@ -60,8 +60,8 @@ internal sealed record CollectionStatus(
     public static CollectionStatus? Read(RunLayout layout)
     {
         if (!Directory.Exists(layout.NodeDirectory)) return null;
-        var segments = Directory.GetFiles(layout.NodeDirectory, "ring-*.tkr").Order(StringComparer.Ordinal).ToArray();
-        if (segments.Length == 0) return null;
+        var segments = layout.CollectorSegments();
+        if (segments.Count == 0) return null;
 
         long createdMonotonicNs;
         using (var first = RingReader.Open(segments[0])) createdMonotonicNs = first.Header.CreatedMonotonicNs;
@@ -72,7 +72,7 @@ internal sealed record CollectionStatus(
         // The latest SelfReport is normally in the last segment: no need to read the whole run. It is not there
         // when the segment was just opened, or when a full no-loss ring dropped it: then look one segment further
         // back (a reader opened on a segment continues through the later ones).
-        for (int i = segments.Length - 1; i >= 0 && latest is null; i--)
+        for (int i = segments.Count - 1; i >= 0 && latest is null; i--)
         {
             using var reader = RingReader.Open(segments[i]);
             while (reader.TryRead(out var payload) == RingReadStatus.Record)
@@ -93,7 +93,7 @@ internal sealed record CollectionStatus(
         if (latest is { } r && (long)r.TimestampNs > createdMonotonicNs)
             cpuPercent = 100.0 * (r.CpuUserNs + r.CpuSystemNs) / ((long)r.TimestampNs - createdMonotonicNs);
         var live = CollectorRegistration.ReadLive(layout);
-        return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Length,
+        return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Count,
             segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed,
             // The final count once the run ended (meta.json), else the last one the running collector published.
             CollectorRegistration.TryReadAccessDeniedProcesses(layout.MetaFile) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Tracekit.Collector.Recording;
 using Tracekit.Native;
+using Tracekit.Procfs;
 
 namespace Tracekit.Collector.Cli;
 

@@ -22,7 +22,7 @@ internal sealed class DotnetCollect : IDisposable
         var layout = new RunLayout(settings.OutDirectory, settings.RunId, settings.NodeId);
         var capture = new EventPipeCapture(new CaptureOptions
         {
-            StreamsDirectory = Path.Combine(layout.NodeDirectory, "streams"),
+            StreamsDirectory = layout.StreamsDirectory,
             Pids = selection.Pids,
             Follow = selection.Discover ? DotnetTargetFilter.Create(settings, layout.PidsDirectory) : null,
             IntervalNs = settings.IntervalNs,

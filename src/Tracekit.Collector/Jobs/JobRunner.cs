@@ -178,7 +178,7 @@ public sealed class JobRunner
 
         // Wait until the trampoline has stopped itself: only then is it safe to move it into its cgroup.
         var waited = Stopwatch.StartNew();
-        while (ReadState(process.Id) != (byte)'T')
+        while (ProcessIdentity.State(process.Id) != (byte)'T')
         {
             if (process.HasExited || waited.ElapsedMilliseconds > 5000)
                 throw new JobStartException("the job's launcher did not reach its stop point");
@@ -240,16 +240,6 @@ public sealed class JobRunner
             catch (IOException) { return; }
             Thread.Sleep(0);
         }
-    }
-
-    private static byte ReadState(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllBytes($"/proc/{pid}/stat");
-            return PidStatParser.TryParse(stat, out var s) ? s.State : (byte)0;
-        }
-        catch (IOException) { return 0; }
     }
 
     private static string? ReadCpuset(int pid)

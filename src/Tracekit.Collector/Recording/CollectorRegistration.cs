@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tracekit.Procfs;
 
 namespace Tracekit.Collector.Recording;
 

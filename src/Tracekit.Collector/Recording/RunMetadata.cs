@@ -27,7 +27,7 @@ public static class RunMetadata
             w.WriteNumber("ring_size_bytes", settings.RingSizeInBytes);
             w.WriteNumber("max_size_bytes", settings.MaxSizeInBytes);
             w.WriteStartArray("segments");
-            foreach (var f in Directory.GetFiles(layout.NodeDirectory, "ring-*.tkr").Order(StringComparer.Ordinal))
+            foreach (var f in layout.CollectorSegments())
                 w.WriteStringValue(Path.GetFileName(f));
             w.WriteEndArray();
             if (session.Schedule is { } s)

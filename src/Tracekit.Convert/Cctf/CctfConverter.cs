@@ -53,7 +53,7 @@ public static class CctfConverter
         progress ??= NoProgress.Instance;
         warn ??= static _ => { };
         // .NET captures (raw nettrace) are decoded into scratch rings that join their nodes as streams (Dotnet/).
-        using var dotnet = Dotnet.DotnetCaptures.Decode(RunLayout.Discover(options.RunDirectory), warn);
+        using var dotnet = Dotnet.DotnetCaptures.Decode(RunInput.Discover(options.RunDirectory), warn);
         var nodes = dotnet.Nodes;
         string outputDirectory = Path.GetFullPath(options.ResolvedOutputDirectory);
         var audits = new List<NodeAudit>();
@@ -104,7 +104,7 @@ public static class CctfConverter
         try
         {
             long total = 0;
-            foreach (var node in RunLayout.Discover(runDirectory))
+            foreach (var node in RunInput.Discover(runDirectory))
             {
                 foreach (string path in node.Streams.SelectMany(static s => s.SegmentPaths))
                 {

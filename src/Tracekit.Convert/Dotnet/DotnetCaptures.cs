@@ -124,7 +124,7 @@ internal sealed class DotnetCaptures : IDisposable
         }
         if (decoded.Damage is not null) problems.Add(decoded.Damage);
         if (decoded.EventsLost > 0) problems.Add($"EventPipe dropped {decoded.EventsLost} event(s) in the target (its buffer was full)");
-        stream = new StreamSource(nodeId, name, ringDirectory, RunLayout.FindSegments(ringDirectory));
+        stream = RunLayout.Stream(nodeId, name, ringDirectory);
         return new DotnetCapture { NodeId = nodeId, Folder = name, Metadata = metadata, Decode = decoded, RecordsDropped = dropped, Problems = problems };
     }
 

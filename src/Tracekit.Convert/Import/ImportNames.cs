@@ -71,7 +71,7 @@ internal static class ImportNames
 
         foreach (string directory in candidates)
         {
-            if (RunLayout.FindSegments(directory).Count == 0)
+            if (RingSegmentFiles.Find(directory).Count == 0)
             {
                 continue;
             }

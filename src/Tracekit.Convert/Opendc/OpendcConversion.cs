@@ -57,7 +57,7 @@ public static class OpendcConverter
     {
         if (!(options.MergeBelowMhz >= 0) || double.IsInfinity(options.MergeBelowMhz))
             throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
-        var nodes = RunLayout.Discover(options.RunDirectory);
+        var nodes = RunInput.Discover(options.RunDirectory);
         Directory.CreateDirectory(options.OutputDirectory);
         // Every table is written under a partial name and renamed only when all of them are complete: a failure
         // (a full disk, a damaged ring without --salvage) never leaves a table that looks whole beside the others.
