@@ -1,5 +1,4 @@
 using Tracekit.Convert.Audit;
-using Tracekit.Convert.Cli;
 using Tracekit.Convert.Output;
 using Tracekit.Convert.Reading;
 

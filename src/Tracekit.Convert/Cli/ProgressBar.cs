@@ -1,28 +1,5 @@
 namespace Tracekit.Convert.Cli;
 
-/// <summary>Receives how far a conversion got, in bytes of ring read. Called often: must be cheap.</summary>
-public interface IProgressSink
-{
-    void Report(long bytesDone);
-
-    /// <summary>Removes whatever was drawn, so the final messages start on a clean line.</summary>
-    void Complete();
-}
-
-/// <summary>For output that is not a terminal: nothing is ever printed.</summary>
-public sealed class NoProgress : IProgressSink
-{
-    public static readonly NoProgress Instance = new();
-
-    public void Report(long bytesDone)
-    {
-    }
-
-    public void Complete()
-    {
-    }
-}
-
 /// <summary>
 /// A one-line bar on stderr. It appears only once the conversion has run for <see cref="DelayMs"/>, so quick
 /// conversions print nothing, and redraws at most every <see cref="RedrawMs"/> so drawing never costs time.

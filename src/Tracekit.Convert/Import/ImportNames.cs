@@ -1,5 +1,4 @@
 using System.Text;
-using Tracekit.Convert.Cli;
 using Tracekit.Convert.Reading;
 using Tracekit.Ring;
 

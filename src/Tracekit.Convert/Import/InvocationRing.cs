@@ -1,4 +1,3 @@
-using Tracekit.Convert.Cli;
 using Tracekit.Format;
 using Tracekit.Ring;
 

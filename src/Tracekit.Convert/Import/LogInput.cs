@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Tracekit.Convert.Cli;
 
 namespace Tracekit.Convert.Import;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Tracekit.Convert.Cli;
 
 namespace Tracekit.Convert.Opendc;
 

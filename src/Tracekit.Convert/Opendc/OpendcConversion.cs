@@ -1,4 +1,3 @@
-using Tracekit.Convert.Cli;
 using Tracekit.Convert.Output;
 using Tracekit.Convert.Reading;
 using Tracekit.Format;

@@ -1,5 +1,4 @@
 using Tracekit.Contracts;
-using Tracekit.Convert.Cli;
 
 namespace Tracekit.Convert.Reading;
 

@@ -1,4 +1,4 @@
-namespace Tracekit.Convert.Cli;
+namespace Tracekit.Convert;
 
 /// <summary>Exit codes of every `tracekit-convert` command (docs/cctf.md, "Exit codes").</summary>
 /// <remarks>0 to 4 mean what they mean for `tracekit` (docs/cli.md), so scripts can share one table.</remarks>
@@ -26,10 +26,4 @@ public enum ReturnCode
 
     /// <summary>`validate-opendc` found at least one error.</summary>
     ValidationFailed = 7,
-}
-
-/// <summary>An expected failure: the message is shown as is, without a stack trace.</summary>
-public sealed class ConvertException(ReturnCode code, string message) : Exception(message)
-{
-    public ReturnCode Code { get; } = code;
 }
