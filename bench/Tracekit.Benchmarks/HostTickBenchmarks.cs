@@ -75,8 +75,8 @@ public class HostTickBenchmarks
                 ProcStatParser.TryParse(content, _perCpu, out ProcStatSummary summary);
                 return summary.Total.TotalTicks;
             case 1:
-                MemInfoParser.TryParse(content, out MemInfoKiB memory);
-                return (ulong)memory.MemAvailableKiB;
+                MemInfoParser.TryParse(content, out MemInfoKb memory);
+                return (ulong)memory.MemAvailableKb;
             default:
                 ulong bytes = 0;
                 foreach (NetDevRow row in NetDevParser.Rows(content)) bytes += row.Counters.RxBytes;

@@ -18,7 +18,7 @@ public static partial class Libc
         public long UserMicroseconds;
         public long SystemSeconds;
         public long SystemMicroseconds;
-        public long MaxRssKiB;
+        public long MaxRssKb;
         public long SharedRss;
         public long UnsharedData;
         public long UnsharedStack;
@@ -87,7 +87,7 @@ public static partial class Libc
         usage = new ResourceUsage(
             UserTimeUs: (native.UserSeconds * 1_000_000) + native.UserMicroseconds,
             SystemTimeUs: (native.SystemSeconds * 1_000_000) + native.SystemMicroseconds,
-            MaxRssKiB: native.MaxRssKiB,
+            MaxRssKb: native.MaxRssKb,
             MinorFaults: native.MinorFaults,
             MajorFaults: native.MajorFaults,
             VoluntaryContextSwitches: native.VoluntaryContextSwitches,
@@ -100,7 +100,7 @@ public static partial class Libc
 public readonly record struct ResourceUsage(
     long UserTimeUs,
     long SystemTimeUs,
-    long MaxRssKiB,
+    long MaxRssKb,
     long MinorFaults,
     long MajorFaults,
     long VoluntaryContextSwitches,

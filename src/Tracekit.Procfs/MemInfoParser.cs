@@ -1,34 +1,34 @@
 namespace Tracekit.Procfs;
 
 /// <summary>The /proc/meminfo lines the collector reports, in KiB; -1 marks a line the kernel did not print.</summary>
-public struct MemInfoKiB
+public struct MemInfoKb
 {
-    public long MemTotalKiB;
-    public long MemFreeKiB;
+    public long MemTotalKb;
+    public long MemFreeKb;
 
     /// <summary>The kernel's estimate of memory available without swapping (since Linux 3.14).</summary>
-    public long MemAvailableKiB;
+    public long MemAvailableKb;
 
-    public long BuffersKiB;
-    public long CachedKiB;
-    public long SwapTotalKiB;
-    public long SwapFreeKiB;
+    public long BuffersKb;
+    public long CachedKb;
+    public long SwapTotalKb;
+    public long SwapFreeKb;
 }
 
 /// <summary>Parser of /proc/meminfo. Never throws; false when MemTotal or MemFree is missing or damaged.</summary>
 public static class MemInfoParser
 {
-    public static bool TryParse(ReadOnlySpan<byte> content, out MemInfoKiB memInfo)
+    public static bool TryParse(ReadOnlySpan<byte> content, out MemInfoKb memInfo)
     {
-        memInfo = new MemInfoKiB
+        memInfo = new MemInfoKb
         {
-            MemTotalKiB = -1,
-            MemFreeKiB = -1,
-            MemAvailableKiB = -1,
-            BuffersKiB = -1,
-            CachedKiB = -1,
-            SwapTotalKiB = -1,
-            SwapFreeKiB = -1,
+            MemTotalKb = -1,
+            MemFreeKb = -1,
+            MemAvailableKb = -1,
+            BuffersKb = -1,
+            CachedKb = -1,
+            SwapTotalKb = -1,
+            SwapFreeKb = -1,
         };
 
         ReadOnlySpan<byte> rest = content;
@@ -42,20 +42,20 @@ public static class MemInfoParser
 
             ReadOnlySpan<byte> key = line[..colon];
             ReadOnlySpan<byte> fields = line[(colon + 1)..];
-            if (!AsciiScan.TryTakeInt64(ref fields, out long valueKiB) || valueKiB < 0)
+            if (!AsciiScan.TryTakeInt64(ref fields, out long valueKb) || valueKb < 0)
             {
                 continue;
             }
 
-            if (key.SequenceEqual("MemTotal"u8)) memInfo.MemTotalKiB = valueKiB;
-            else if (key.SequenceEqual("MemFree"u8)) memInfo.MemFreeKiB = valueKiB;
-            else if (key.SequenceEqual("MemAvailable"u8)) memInfo.MemAvailableKiB = valueKiB;
-            else if (key.SequenceEqual("Buffers"u8)) memInfo.BuffersKiB = valueKiB;
-            else if (key.SequenceEqual("Cached"u8)) memInfo.CachedKiB = valueKiB;
-            else if (key.SequenceEqual("SwapTotal"u8)) memInfo.SwapTotalKiB = valueKiB;
-            else if (key.SequenceEqual("SwapFree"u8)) memInfo.SwapFreeKiB = valueKiB;
+            if (key.SequenceEqual("MemTotal"u8)) memInfo.MemTotalKb = valueKb;
+            else if (key.SequenceEqual("MemFree"u8)) memInfo.MemFreeKb = valueKb;
+            else if (key.SequenceEqual("MemAvailable"u8)) memInfo.MemAvailableKb = valueKb;
+            else if (key.SequenceEqual("Buffers"u8)) memInfo.BuffersKb = valueKb;
+            else if (key.SequenceEqual("Cached"u8)) memInfo.CachedKb = valueKb;
+            else if (key.SequenceEqual("SwapTotal"u8)) memInfo.SwapTotalKb = valueKb;
+            else if (key.SequenceEqual("SwapFree"u8)) memInfo.SwapFreeKb = valueKb;
         }
 
-        return memInfo.MemTotalKiB >= 0 && memInfo.MemFreeKiB >= 0;
+        return memInfo.MemTotalKb >= 0 && memInfo.MemFreeKb >= 0;
     }
 }

@@ -12,7 +12,7 @@ public sealed record NodeInfo(
     int CpuCores,
     double? CpuMaxMhz,
     string CpuMaxMhzSource,
-    long MemTotalKiB,
+    long MemTotalKb,
     long ClockTicksPerSecond,
     long PageSizeInBytes,
     long BootTimeSeconds,
@@ -44,7 +44,7 @@ public static class NodeInfoReader
             maxMhzSource = "unknown";
         }
 
-        MemInfoParser.TryParse(ReadAllOrEmpty(Path.Join(procRoot, "meminfo")), out MemInfoKiB memInfo);
+        MemInfoParser.TryParse(ReadAllOrEmpty(Path.Join(procRoot, "meminfo")), out MemInfoKb memInfo);
         ProcStatParser.TryParse(ReadAllOrEmpty(Path.Join(procRoot, "stat")), Span<CpuTimesTicks>.Empty, out ProcStatSummary stat);
 
         return new NodeInfo(
@@ -52,7 +52,7 @@ public static class NodeInfoReader
             cores,
             maxMhz,
             maxMhzSource,
-            memInfo.MemTotalKiB,
+            memInfo.MemTotalKb,
             Libc.GetClockTicksPerSecond(),
             Libc.GetPageSizeInBytes(),
             stat.BootTimeSeconds,

@@ -33,6 +33,23 @@ public sealed class StopPathTests : IDisposable
         Assert.Contains(collector.ReadRing().Of<ProcessSample>(), s => s.Pid == sleeper.Pid);
     }
 
+    [Fact]
+    public void Stop_CollectorThatDoesNotExitInTime_ExitsStopTimedOutAndTheCollectorEndsCleanlyLater()
+    {
+        using var collector = CollectorRun.Start(_dir.Path, "stop-timeout", "--interval", "10ms");
+        collector.WaitUntilRunning();
+        // A stopped process keeps the SIGTERM pending: it cannot exit before the timeout.
+        collector.Process.Signal(Libc.SigStop);
+
+        var (code, stdout, stderr) = TracekitBinary.Run(["stop", .. collector.CommonArgs, "--timeout", "300ms"]);
+
+        collector.Process.Signal(Libc.SigCont);
+        Assert.True(code == 8, $"stop exited {code}: {stdout} {stderr}");
+        Assert.Contains("did not exit within 0.3 s", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
+        AssertClosedCleanly(collector);
+    }
+
     [Theory]
     [InlineData(Libc.SigTerm, "sigterm")]
     [InlineData(Libc.SigInt, "sigint")]

@@ -75,8 +75,8 @@ public class LiveFileTests
         Assert.True(summary.BootTimeSeconds > 1_000_000_000);
 
         Assert.Equal(ProcReadStatus.Ok, TestSupport.ReadAll("/proc/meminfo", out byte[] meminfo));
-        Assert.True(MemInfoParser.TryParse(meminfo, out MemInfoKiB memInfo));
-        Assert.True(memInfo.MemAvailableKiB > 0 && memInfo.MemAvailableKiB <= memInfo.MemTotalKiB);
+        Assert.True(MemInfoParser.TryParse(meminfo, out MemInfoKb memInfo));
+        Assert.True(memInfo.MemAvailableKb > 0 && memInfo.MemAvailableKb <= memInfo.MemTotalKb);
 
         Assert.Equal(ProcReadStatus.Ok, TestSupport.ReadAll("/proc/net/dev", out byte[] netDev));
         var cache = new InterfaceNameCache();
@@ -104,7 +104,7 @@ public class LiveFileTests
         Assert.NotEqual("unknown", info.CpuModel);
         Assert.True(info.CpuMaxMhz > 0);
         Assert.Contains(info.CpuMaxMhzSource, new[] { "cpufreq", "cpuinfo" });
-        Assert.True(info.MemTotalKiB > 0);
+        Assert.True(info.MemTotalKb > 0);
         Assert.Equal(100, info.ClockTicksPerSecond);
         Assert.Equal(Environment.SystemPageSize, info.PageSizeInBytes);
         Assert.Contains(info.Interfaces, i => i.Name == "lo" && i.SpeedMbps is null);
@@ -137,7 +137,7 @@ public class LiveFileTests
     {
         Assert.True(Libc.TryGetSelfResourceUsage(out ResourceUsage usage));
         Assert.True(usage.UserTimeUs + usage.SystemTimeUs > 0);
-        Assert.True(usage.MaxRssKiB > 0);
+        Assert.True(usage.MaxRssKb > 0);
         Assert.True(Libc.TryGetThreadResourceUsage(out _));
     }
 }

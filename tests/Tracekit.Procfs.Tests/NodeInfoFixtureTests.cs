@@ -61,7 +61,7 @@ public sealed class NodeInfoFixtureTests : IDisposable
         // Values this machine cannot have by accident: 4 cores and 7 GiB + 3 KiB on a 2-core test VM.
         Assert.Equal("Fixture CPU @ 2.40GHz", info.CpuModel);
         Assert.Equal(4, info.CpuCores);
-        Assert.Equal(7_340_035, info.MemTotalKiB);
+        Assert.Equal(7_340_035, info.MemTotalKb);
         Assert.Equal(1_700_000_000, info.BootTimeSeconds);
         Assert.Empty(info.Interfaces);
     }

@@ -57,23 +57,23 @@ public class ParserSampleTests
     [Fact]
     public void MemInfo_CapturedSample_ReadsAllSevenFields()
     {
-        Assert.True(MemInfoParser.TryParse(TestSupport.Sample("meminfo.txt"), out MemInfoKiB memInfo));
-        Assert.Equal(24683656L, memInfo.MemTotalKiB);
-        Assert.Equal(24078140L, memInfo.MemFreeKiB);
-        Assert.Equal(24303068L, memInfo.MemAvailableKiB);
-        Assert.Equal(5908L, memInfo.BuffersKiB);
-        Assert.Equal(392964L, memInfo.CachedKiB);
-        Assert.Equal(0L, memInfo.SwapTotalKiB);
-        Assert.Equal(0L, memInfo.SwapFreeKiB);
+        Assert.True(MemInfoParser.TryParse(TestSupport.Sample("meminfo.txt"), out MemInfoKb memInfo));
+        Assert.Equal(24683656L, memInfo.MemTotalKb);
+        Assert.Equal(24078140L, memInfo.MemFreeKb);
+        Assert.Equal(24303068L, memInfo.MemAvailableKb);
+        Assert.Equal(5908L, memInfo.BuffersKb);
+        Assert.Equal(392964L, memInfo.CachedKb);
+        Assert.Equal(0L, memInfo.SwapTotalKb);
+        Assert.Equal(0L, memInfo.SwapFreeKb);
     }
 
     [Fact]
     public void MemInfo_SwapCachedLine_DoesNotOverwriteCached()
     {
         byte[] content = TestSupport.Ascii("MemTotal: 100 kB\nMemFree: 50 kB\nCached: 7 kB\nSwapCached: 9 kB\n");
-        Assert.True(MemInfoParser.TryParse(content, out MemInfoKiB memInfo));
-        Assert.Equal(7L, memInfo.CachedKiB);
-        Assert.Equal(-1L, memInfo.MemAvailableKiB);
+        Assert.True(MemInfoParser.TryParse(content, out MemInfoKb memInfo));
+        Assert.Equal(7L, memInfo.CachedKb);
+        Assert.Equal(-1L, memInfo.MemAvailableKb);
     }
 
     [Fact]

@@ -91,9 +91,9 @@ internal static class LoadCommand
                 NodeId = nodeId,
                 Stage = stage,
             });
-            // The anchor puts the stream's monotonic stamps on the wall clock (docs/ring-format.md, section 4).
-            new RecordSink(ring).Write(ClockPair.Read().ToAnchor());
             sink = new RecordSink(ring);
+            // The anchor puts the stream's monotonic stamps on the wall clock (docs/ring-format.md, section 4).
+            sink.Write(ClockPair.Read().ToAnchor());
         }
         try
         {

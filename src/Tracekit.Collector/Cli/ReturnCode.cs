@@ -11,6 +11,8 @@ public enum ReturnCode
     OutputError = 3,
     /// <summary>The run or node folder named by `status` or `stop` does not exist.</summary>
     RunNotFound = 4,
+    /// <summary>`stop`: the collector was signalled but did not exit within --timeout (it may still be flushing).</summary>
+    StopTimedOut = 8,
     /// <summary>`tracekit run` could not start the job (not found, not executable).</summary>
     JobStartError = 127,
 }

@@ -11,7 +11,7 @@ internal static class StopCommand
     private static readonly Option<string> RunIdOption = CommonOptions.RunId();
     private static readonly Option<string> OutOption = CommonOptions.Out();
     private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
-    private static readonly Option<string> TimeoutOption = new("--timeout") { Description = "How long to wait for the collector to flush and exit.", DefaultValueFactory = _ => "30s" };
+    private static readonly Option<string> TimeoutOption = new("--timeout") { Description = "How long to wait for the collector to flush and exit (10s, 2m, …); exit 8 when it has not by then.", DefaultValueFactory = _ => "30s" };
 
     public static Command Create()
     {
@@ -63,7 +63,8 @@ internal static class StopCommand
             }
             Thread.Sleep(20);
         }
-        Console.Error.WriteLine($"tracekit stop: collector pid {live.Pid} did not exit within {timeout.TotalSeconds:0.#} s");
-        return ReturnCode.UnknownError;
+        Console.Error.WriteLine($"tracekit stop: collector pid {live.Pid} did not exit within {timeout.TotalSeconds:0.#} s; " +
+            "it may still be flushing its ring: run `tracekit status` to see whether it is still running, or stop again with a longer --timeout");
+        return ReturnCode.StopTimedOut;
     }
 }

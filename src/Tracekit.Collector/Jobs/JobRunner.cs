@@ -121,7 +121,7 @@ public sealed class JobRunner
         if (haveRusage)
         {
             treeCpuNs = (children.UserTimeUs + children.SystemTimeUs) * 1000;
-            peakRssKb = children.MaxRssKiB;
+            peakRssKb = children.MaxRssKb;
         }
         if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok && cg.CpuUsageNs >= 0)
         {
@@ -139,7 +139,7 @@ public sealed class JobRunner
             // Unknown is nil, never 0: a failed getrusage must not read as a job that used no CPU.
             UserTimeUs = haveRusage ? children.UserTimeUs : null,
             SystemTimeUs = haveRusage ? children.SystemTimeUs : null,
-            MaxRssKb = haveRusage ? children.MaxRssKiB : null,
+            MaxRssKb = haveRusage ? children.MaxRssKb : null,
         });
         sink.Write(new InvocationEnd
         {

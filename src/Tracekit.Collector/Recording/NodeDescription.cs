@@ -17,7 +17,7 @@ public static class NodeDescription
             CpuModel = info.CpuModel,
             CoreCount = info.CpuCores,
             MaxMhz = info.CpuMaxMhz ?? 0,
-            MemTotalKb = (ulong)Math.Max(0, info.MemTotalKiB),
+            MemTotalKb = (ulong)Math.Max(0, info.MemTotalKb),
             ClockTicksPerSecond = (int)info.ClockTicksPerSecond,
             PageSizeInBytes = (int)info.PageSizeInBytes,
             BootTimeRealtimeNs = info.BootTimeSeconds * 1_000_000_000,

@@ -76,13 +76,13 @@ public sealed class HostSampler : IDisposable
         sink.Write(new HostMemory
         {
             TimestampNs = timestampNs,
-            MemTotalKb = (ulong)m.MemTotalKiB,
-            MemFreeKb = (ulong)m.MemFreeKiB,
-            MemAvailableKb = (ulong)m.MemAvailableKiB,
-            BuffersKb = (ulong)m.BuffersKiB,
-            CachedKb = (ulong)m.CachedKiB,
-            SwapTotalKb = (ulong)m.SwapTotalKiB,
-            SwapFreeKb = (ulong)m.SwapFreeKiB,
+            MemTotalKb = (ulong)m.MemTotalKb,
+            MemFreeKb = (ulong)m.MemFreeKb,
+            MemAvailableKb = (ulong)m.MemAvailableKb,
+            BuffersKb = (ulong)m.BuffersKb,
+            CachedKb = (ulong)m.CachedKb,
+            SwapTotalKb = (ulong)m.SwapTotalKb,
+            SwapFreeKb = (ulong)m.SwapFreeKb,
         });
     }
 
