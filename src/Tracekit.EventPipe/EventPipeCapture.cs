@@ -29,6 +29,8 @@ public sealed class EventPipeCapture : IDisposable
     private long _nextAnchorNs;
     private bool _stopped;
 
+    private long _scansCompleted;
+
     public EventPipeCapture(CaptureOptions options, CaptureIdentity identity, Action<CaptureMessage>? log = null)
     {
         options.Validate();
@@ -103,11 +105,15 @@ public sealed class EventPipeCapture : IDisposable
         }
     }
 
+    /// <summary>Discovery scans done (the first in <see cref="Start"/>): lets tests wait for "one more scan" instead of a time.</summary>
+    internal long ScansCompleted => Interlocked.Read(ref _scansCompleted);
+
     private void ScanSafely()
     {
         try
         {
             Scan();
+            Interlocked.Increment(ref _scansCompleted);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -38,7 +38,12 @@ public sealed class AotTargetTests(AotTargetFixture fixture, ITestOutputHelper o
         using var target = AotTarget.Start(fixture.Binary(eventSourceSupport: true, output));
         using var collector = TracekitCli.Collect(_out, "--dotnet", target.Pid.ToString());
         string capture = TracekitCli.WaitForCapture(_out, target.Pid, collector);
-        Thread.Sleep(3000); // several 1 s metric intervals while the target allocates
+        // Several 1 s metric intervals while the target allocates, and a whole GC.
+        LiveCapture.AssertReaches(capture, s =>
+            s.Metrics.Where(m => m.Meter == "System.Runtime" && m.Instrument == "dotnet.gc.collections{gc.heap.generation=gen0}").Select(m => m.Value).ToList() is { Count: >= 2 } gen0
+            && gen0[^1] > 0
+            && s.Events.Any(e => e.EventType == Tracekit.Format.DotnetEventType.GcStart) && s.Events.Any(e => e.EventType == Tracekit.Format.DotnetEventType.GcStop && e.DurationNs > 0),
+            "two intervals of gen0 collections and a GC");
         TracekitCli.Stop(collector);
         output.WriteLine(collector.Stderr);
         Assert.Contains($"dotnet pid {target.Pid}: attached to {AotTarget.Name} (meter)", collector.Stderr, StringComparison.Ordinal);

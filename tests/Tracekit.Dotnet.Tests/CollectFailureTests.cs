@@ -13,9 +13,10 @@ public sealed class CollectFailureTests(ITestOutputHelper output) : IDisposable
     {
         using var service = ExampleService.Start();
         using var collector = TracekitCli.Collect(_out, "--dotnet", service.Pid.ToString(), "--pid", service.Pid.ToString());
-        TracekitCli.WaitForCapture(_out, service.Pid, collector);
+        string capture = TracekitCli.WaitForCapture(_out, service.Pid, collector);
         using var load = TracekitCli.Start("load", "--url", service.BaseUrl + "/work?cpu_ms=1", "--rate", "100", "--duration", "4s", "--timeout", "1s");
-        Thread.Sleep(2500);
+        // Killed once the target has flushed requests into the capture, so that part must be decoded.
+        LiveCapture.AssertReaches(capture, s => s.Starts.Any(r => r.Path == "/work"), "a /work request");
         service.Kill();
         long killedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Thread.Sleep(3000);
@@ -106,7 +107,8 @@ public sealed class CollectFailureTests(ITestOutputHelper output) : IDisposable
         using var collector = TracekitCli.Collect(_out, "--dotnet", service.Pid.ToString());
         string capture = TracekitCli.WaitForCapture(_out, service.Pid, collector);
         using var load = TracekitCli.Start("load", "--url", service.BaseUrl + "/work?resp_kb=16", "--rate", "200", "--duration", "4s");
-        Thread.Sleep(3000);
+        // Killed mid-load, once requests have reached the file.
+        LiveCapture.AssertReaches(capture, s => s.Starts.Any(r => r.Path == "/work"), "a /work request");
         collector.Signal(TracekitCli.SigKill);
         collector.WaitForExit(TimeSpan.FromSeconds(10));
         Assert.Equal(0, load.WaitForExit(TimeSpan.FromSeconds(60)));

@@ -7,6 +7,16 @@ public sealed class DecoderTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("tracekit-dotnet-decode-").FullName;
 
+    /// <summary>30 requests of 1 MiB each: every kind of record the service's capture can hold.</summary>
+    private static bool HoldsEveryKind(MemorySink sink) =>
+        sink.Starts.Count(s => s.Path == "/work") >= 30
+        && sink.Metrics.Any(m => m.Meter == "System.Runtime" && m.Instrument == "dotnet.gc.heap.total_allocated")
+        && sink.Events.Any(e => e.EventType == Tracekit.Format.DotnetEventType.GcStop);
+
+    private static bool HoldsEventCounters(MemorySink sink) =>
+        sink.Metrics.Any(m => m.Meter == "EventCounters/System.Runtime" && m.Instrument == "cpu-usage")
+        && sink.Metrics.Any(m => m.Meter == "EventCounters/System.Runtime" && m.Instrument == "gc-heap-size");
+
     private (string Trace, NettraceTarget Target) CaptureService(bool eventCounters = false)
     {
         using var service = ExampleService.Start();
@@ -15,14 +25,13 @@ public sealed class DecoderTests(ITestOutputHelper output) : IDisposable
             new CaptureIdentity("r", "n", "cloud"), m => { lock (messages) messages.Add(m); });
         capture.Start();
         Assert.True(Waits.Until(() => capture.Targets.Any(t => t.State == TargetState.Attached), TimeSpan.FromSeconds(30)), string.Join("; ", capture.Targets));
-        Thread.Sleep(1000);
         using (var http = new HttpClient())
         {
             for (int i = 0; i < 30; i++) http.GetByteArrayAsync(service.BaseUrl + "/work?resp_kb=1024").GetAwaiter().GetResult();
         }
-        Thread.Sleep(2500);
-        capture.Stop();
         string dir = capture.Targets.Single().Directory!;
+        LiveCapture.AssertReaches(dir, eventCounters ? HoldsEventCounters : HoldsEveryKind, eventCounters ? "the runtime's EventCounters" : "30 requests, runtime metrics and a GC");
+        capture.Stop();
         var meta = CaptureMetadata.TryRead(dir, out _)!;
         return (Path.Combine(dir, CaptureMetadata.TraceFileName), NettraceTarget.FromCapture(meta, CaptureMetadata.ReadAnchors(dir, out _)));
     }

@@ -15,11 +15,13 @@ public sealed class DotnetCountersTests(ITestOutputHelper output) : IDisposable
         string csv = Path.Combine(_dir, "counters.csv");
         using var counters = Spawned.Start(tool, ["collect", "-p", service.Pid.ToString(), "--counters", "System.Runtime", "--refresh-interval", "1",
             "--format", "csv", "-o", csv, "--duration", "00:00:00:10"]);
-        Thread.Sleep(3000); // dotnet-counters opens the SHARED session first
+        // dotnet-counters opens the SHARED session first: its first row of values says its session runs.
+        Assert.True(Waits.Until(() => File.Exists(csv) && File.ReadLines(csv).Count() >= 2, TimeSpan.FromSeconds(60)), "dotnet-counters wrote no values");
         string outDir = Path.Combine(_dir, "out");
         using var collector = TracekitCli.Collect(outDir, "--dotnet", service.Pid.ToString());
-        TracekitCli.WaitForCapture(outDir, service.Pid, collector);
-        Thread.Sleep(4000);
+        string capture = TracekitCli.WaitForCapture(outDir, service.Pid, collector);
+        LiveCapture.AssertReaches(capture, s => s.Metrics.Count(m => m.Meter == "System.Runtime" && m.Instrument == "dotnet.gc.heap.total_allocated") >= 3,
+            "three values of dotnet.gc.heap.total_allocated");
         TracekitCli.Stop(collector);
         Assert.Equal(0, counters.WaitForExit(TimeSpan.FromSeconds(60)));
         output.WriteLine(collector.Stderr);

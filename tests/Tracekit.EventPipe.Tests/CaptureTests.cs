@@ -26,7 +26,9 @@ public sealed class CaptureTests(ITestOutputHelper output) : IDisposable
         {
             for (int i = 0; i < 5; i++) (await http.GetAsync(service.BaseUrl + "/work?cpu_ms=1")).EnsureSuccessStatusCode();
         }
-        Thread.Sleep(1500);
+        // One periodic anchor (every 500 ms) between the attach and the end.
+        string attached = capture.Targets.Single().Directory!;
+        Assert.True(Waits.Until(() => CaptureMetadata.ReadAnchors(attached, out _).Count >= 2, TimeSpan.FromSeconds(30)), "no periodic anchor");
         capture.Stop();
 
         var target = Assert.Single(capture.Targets);
@@ -67,7 +69,9 @@ public sealed class CaptureTests(ITestOutputHelper output) : IDisposable
         Assert.True(Waits.Until(() => capture.Targets.Count(t => t.State == TargetState.Attached) == 2, TimeSpan.FromSeconds(30)), Describe(capture));
         victim.Kill();
         Assert.True(Waits.Until(() => capture.Targets.Any(t => t.Pid == victim.Pid && t.State == TargetState.Detached), TimeSpan.FromSeconds(15)), Describe(capture));
-        Thread.Sleep(1200); // one more discovery scan: the dead PID must not be attached again
+        // One more discovery scan after the detach: the dead PID must not be attached again.
+        long scans = capture.ScansCompleted;
+        Assert.True(Waits.Until(() => capture.ScansCompleted >= scans + 2, TimeSpan.FromSeconds(30)), "no further discovery scan");
         Assert.Equal(TargetState.Attached, capture.Targets.Single(t => t.Pid == survivor.Pid).State);
         Assert.Single(capture.Targets, t => t.Pid == victim.Pid);
         var dead = capture.Targets.Single(t => t.Pid == victim.Pid);
@@ -109,7 +113,8 @@ public sealed class CaptureTests(ITestOutputHelper output) : IDisposable
         using (var capture = NewCapture(new CaptureOptions { StreamsDirectory = _streams, Pids = [sleeper.Id, missing], DiscoveryIntervalNs = 200_000_000 }))
         {
             capture.Start();
-            Thread.Sleep(600); // several scans: still one message per PID
+            // Several scans: still one message per PID.
+            Assert.True(Waits.Until(() => capture.ScansCompleted >= 4, TimeSpan.FromSeconds(30)), "fewer than four discovery scans");
             Assert.Empty(capture.Targets);
             capture.Stop();
         }

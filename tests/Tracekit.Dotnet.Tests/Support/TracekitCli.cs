@@ -38,7 +38,11 @@ internal static class TracekitCli
     public static Spawned Collect(string outDirectory, params string[] extra) =>
         Start(["collect", "--run-id", "run", "--node-id", "node", "--out", outDirectory, "--interval", "1s", .. extra]);
 
-    /// <summary>Waits until a capture folder of <paramref name="pid"/> says attached, then a little more: the providers are then enabled in the target.</summary>
+    /// <summary>
+    /// Waits until a capture folder of <paramref name="pid"/> says attached and its stream has begun. The collector
+    /// writes "attached" only once the runtime has answered the session's start, which it does after enabling the
+    /// providers: a request sent from then on is traced.
+    /// </summary>
     public static string WaitForCapture(string outDirectory, int pid, Spawned collector)
     {
         string streams = Path.Combine(outDirectory, "run", "node", "streams");
@@ -46,11 +50,17 @@ internal static class TracekitCli
         bool attached = Waits.Until(() =>
         {
             dir = Directory.Exists(streams) ? Directory.EnumerateDirectories(streams, $"dotnet-{pid}-*").FirstOrDefault() : null;
-            return dir is not null && CaptureMetadata.TryRead(dir, out _)?.Status == "attached";
+            return dir is not null && CaptureMetadata.TryRead(dir, out _)?.Status == "attached" && StreamBegun(dir);
         }, TimeSpan.FromSeconds(30));
         Assert.True(attached, $"no attached capture of pid {pid}; collector: {collector.Stderr}");
-        Thread.Sleep(1500);
         return dir!;
+    }
+
+    /// <summary>The runtime has written the stream's header ("Nettrace" and the trace object) into the capture.</summary>
+    private static bool StreamBegun(string captureDirectory)
+    {
+        var trace = new FileInfo(Path.Combine(captureDirectory, CaptureMetadata.TraceFileName));
+        return trace.Exists && trace.Length >= 8;
     }
 
     /// <summary>SIGTERM, and the collector must end cleanly.</summary>
