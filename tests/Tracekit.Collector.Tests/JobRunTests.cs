@@ -57,10 +57,10 @@ public sealed class JobRunTests : IDisposable
         var (code, _, stderr) = TracekitBinary.Run(["run", .. collector.CommonArgs, "--", "sleep", "0.5"]);
 
         Assert.True(code == 0, $"exit {code}; stderr: {stderr}");
-        Thread.Sleep(200);
+        int jobPid = Assert.Single(ReadJobStream(_dir.Path, "shared", CollectorRun.NodeId).Of<InvocationStart>()).Pid!.Value;
+        collector.WaitForRing(r => r.SamplesOf(jobPid).Count >= 10, "ten samples of the job in the collector's ring");
         collector.Process.Signal(Libc.SigTerm);
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
-        int jobPid = Assert.Single(ReadJobStream(_dir.Path, "shared", CollectorRun.NodeId).Of<InvocationStart>()).Pid!.Value;
         var ring = collector.ReadRing();
         Assert.Contains(ring.Of<ProcessStart>(), p => p.Pid == jobPid);
         Assert.True(ring.SamplesOf(jobPid).Count >= 10, $"the collector sampled the job {ring.SamplesOf(jobPid).Count} times in 0.5 s at 10 ms");

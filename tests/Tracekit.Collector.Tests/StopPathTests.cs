@@ -22,7 +22,7 @@ public sealed class StopPathTests : IDisposable
         collector.WaitUntilRunning();
         var running = Status(collector);
         Assert.True(running.GetProperty("running").GetBoolean(), running.ToString());
-        Thread.Sleep(1000);
+        collector.WaitForRing(r => r.SamplesOf(sleeper.Pid).Count > 0, "a sample of the tracked process");
 
         var (code, stdout, stderr) = TracekitBinary.Run(["stop", .. collector.CommonArgs]);
 
@@ -58,7 +58,7 @@ public sealed class StopPathTests : IDisposable
         using var sleeper = Spawned.Start("sleep", ["60"]);
         using var collector = CollectorRun.Start(_dir.Path, runId, "--interval", "10ms", "--pid", sleeper.Pid.ToString());
         collector.WaitUntilRunning();
-        Thread.Sleep(1000);
+        collector.WaitForRing(r => r.SamplesOf(sleeper.Pid).Count > 0, "a sample of the tracked process");
 
         collector.Process.Signal(signal);
 
@@ -94,7 +94,8 @@ public sealed class StopPathTests : IDisposable
         using var sleeper = Spawned.Start("sleep", ["60"]);
         using var collector = CollectorRun.Start(_dir.Path, "sigkill", "--interval", "10ms", "--pid", sleeper.Pid.ToString());
         collector.WaitUntilRunning();
-        Thread.Sleep(1500);
+        // status reads its counters from the latest self-report, written once a second.
+        Proc.WaitForOrFail(() => Status(collector).TryGetProperty("records_written", out _), TimeSpan.FromSeconds(30), "a self-report in status");
         var status = Status(collector);
         long writtenBeforeReport = status.GetProperty("records_written").GetInt64();
 

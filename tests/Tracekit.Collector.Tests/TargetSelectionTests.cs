@@ -24,10 +24,11 @@ public sealed class TargetSelectionTests : IDisposable
         string pidFile = Path.Combine(pidDir, sleeper.Pid.ToString(CultureInfo.InvariantCulture));
 
         File.WriteAllText(pidFile, "");
-        Thread.Sleep(500);
+        collector.WaitForRing(r => r.SamplesOf(sleeper.Pid).Count >= 10, "ten samples of the listed process");
         File.Delete(pidFile);
         long removedNs = Mono.NowNs();
-        Thread.Sleep(500);
+        // Ticks well past the removal: a listed process would have been sampled on them.
+        collector.WaitForRing(r => r.TickTimestamps() is { Count: > 0 } t && (long)t[^1] > removedNs + 200_000_000, "host ticks 200 ms after the removal");
         collector.Process.Signal(Libc.SigTerm);
 
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
@@ -47,7 +48,7 @@ public sealed class TargetSelectionTests : IDisposable
         using var collector = CollectorRun.Start(_dir.Path, "all", "--all", "--interval", "100ms");
         collector.WaitUntilRunning();
         using var late = Spawned.Start("sleep", ["60"]);
-        Thread.Sleep(1000);
+        collector.WaitForRing(r => r.Of<ProcessStart>().Any(p => p.Pid == late.Pid), "the process started after the collector");
         collector.Process.Signal(Libc.SigTerm);
 
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));

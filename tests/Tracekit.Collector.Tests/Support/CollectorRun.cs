@@ -52,6 +52,10 @@ public sealed class CollectorRun : IDisposable
 
     public RingContents ReadRing() => RingContents.Read(NodeDirectory);
 
+    /// <summary>Waits until the live ring holds what <paramref name="condition"/> asks for (read as committed so far).</summary>
+    public void WaitForRing(Func<RingContents, bool> condition, string what, TimeSpan? timeout = null) =>
+        Proc.WaitForOrFail(() => condition(ReadRing()), timeout ?? TimeSpan.FromSeconds(30), what);
+
     /// <summary>The timestamp of the collector's first tick, read from its live ring (waits until it is there).</summary>
     public long FirstTickNs()
     {
