@@ -41,6 +41,35 @@ public sealed class ProjectReferenceTests
         Assert.Contains(closure, p => Packages(p.Value).Contains("Microsoft.Diagnostics.NETCore.Client"));
     }
 
+    [Fact]
+    public void ReadmeReferenceTable_ComparedWithCsprojFiles_SameEdgesForEverySourceProject()
+    {
+        string root = RepoRoot();
+        var documented = ReadmeReferences(Path.Combine(root, "README.md"));
+        var actual = Directory.GetDirectories(Path.Combine(root, "src"))
+            .Select(d => Path.Combine(d, Path.GetFileName(d) + ".csproj")).Where(File.Exists)
+            .ToDictionary(p => Path.GetFileNameWithoutExtension(p), p => Items(p, "ProjectReference").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList());
+
+        Assert.Equal(actual.Keys.Order(StringComparer.Ordinal), documented.Keys.Order(StringComparer.Ordinal));
+        Assert.All(actual, p => Assert.True(p.Value.SequenceEqual(documented[p.Key]),
+            $"{p.Key}: the csproj references [{string.Join(", ", p.Value)}], README.md says [{string.Join(", ", documented[p.Key])}]"));
+    }
+
+    /// <summary>The rows of README.md's "Project references" table: project to its references, sorted.</summary>
+    private static Dictionary<string, List<string>> ReadmeReferences(string readme)
+    {
+        var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        bool inSection = false;
+        foreach (string line in File.ReadLines(readme))
+        {
+            if (line.StartsWith('#')) inSection = line == "### Project references";
+            if (!inSection || !line.StartsWith("| `", StringComparison.Ordinal)) continue;
+            string[] cells = line.Split('|', StringSplitOptions.TrimEntries);
+            rows[cells[1].Trim('`')] = cells[2] == "none" ? [] : cells[2].Split(',', StringSplitOptions.TrimEntries).Select(c => c.Trim('`')).Order(StringComparer.Ordinal).ToList();
+        }
+        return rows;
+    }
+
     /// <summary>Every project reachable from <paramref name="csproj"/> through ProjectReference, by name, with its path.</summary>
     private static Dictionary<string, string> Closure(string csproj)
     {
