@@ -129,7 +129,7 @@ public static class CctfConverter
         }
     }
 
-    private static IRecordSource OpenNode(NodeSource node, IReadObserver observer, bool salvage)
+    internal static IRecordSource OpenNode(NodeSource node, IReadObserver observer, bool salvage)
     {
         var cursors = node.Streams
             .Select(stream => new StreamCursor(new StreamContext(stream, string.Empty), Dotnet.DotnetCaptures.Observe(stream, observer), salvage))
