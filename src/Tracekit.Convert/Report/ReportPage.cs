@@ -204,7 +204,7 @@ internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> 
         Plots++;
         _html.Append("<figure class=\"plot\" id=\"").Append(chart.Id).Append("\" data-series=\"").Append(chart.Series.Count)
             .Append("\" data-series-names=\"").Append(Html(string.Join("\u001f", chart.Series))).Append("\">")
-            .Append(StripXmlDeclaration(chart.Svg)).Append("</figure>\n");
+            .Append(ScopeIds(StripXmlDeclaration(chart.Svg), chart.Id)).Append("</figure>\n");
     }
 
     private static (string, double[], double[]) Series(string name, ColumnSeries series)
@@ -212,6 +212,10 @@ internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> 
         var (xs, ys) = series.Envelope();
         return (name, xs, ys);
     }
+
+    /// <summary>Every SVG names its clip paths cl_1, cl_2…: inline in one page, the first of each name would clip them all.</summary>
+    private static string ScopeIds(string svg, string chartId) =>
+        svg.Replace("id=\"cl_", $"id=\"{chartId}-cl_", StringComparison.Ordinal).Replace("url(#cl_", $"url(#{chartId}-cl_", StringComparison.Ordinal);
 
     private static string StripXmlDeclaration(string svg) =>
         svg.StartsWith("<?xml", StringComparison.Ordinal) ? svg[(svg.IndexOf("?>", StringComparison.Ordinal) + 2)..] : svg;
