@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Tracekit.Convert.Cctf;
 
 namespace Tracekit.Convert.Report;
 
@@ -82,7 +83,7 @@ internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> 
         var topProcesses = n.Processes.Top(ReportCharts.MaxStacked);
         var sortedRt = n.Invocations.Responses.Select(static r => r.RtMs).Order().ToList();
         _html.Append("<table class=\"figures\"><tr><th>peak host CPU (busy, % of the host)</th><th>processes sampled</th><th>invocations</th><th>p50 / p95 / p99 response (ms)</th><th>GC pauses</th></tr><tr>")
-            .Append(Cell(n.CpuBusy.Samples == 0 ? "-" : Inv($"{Math.Round(n.CpuBusy.Peak, 3):0.###}"), "peak-cpu", n))
+            .Append(Cell(n.CpuBusy.Samples == 0 ? "-" : Inv($"{Rows.Round3(n.CpuBusy.Peak):0.###}"), "peak-cpu", n))
             .Append(Cell(n.Processes.Count, "processes", n))
             .Append(Cell(n.Invocations.Invocations, "invocations", n))
             .Append(Cell(sortedRt.Count == 0 ? "-" : Inv($"{Percentiles.Of(sortedRt, 0.5)} / {Percentiles.Of(sortedRt, 0.95)} / ") + $"<span data-figure=\"p99-ms\" data-node=\"{Html(n.Audit.NodeId)}\">{Inv($"{Percentiles.Of(sortedRt, 0.99)}")}</span>"))
