@@ -40,8 +40,6 @@ public static class ReportBuilder
     /// <summary>Columns per plot: about one per pixel of a plot's data area (<see cref="ReportCharts.Width"/>).</summary>
     public const int Columns = 600;
 
-    private const int ProgressEveryRecords = 8192;
-
     /// <exception cref="ConvertException">Missing or empty run, corruption without salvage, unwritable output.</exception>
     public static ReportResult Build(ReportOptions options, IProgressSink? progress = null, Action<string>? warn = null)
     {
@@ -56,17 +54,7 @@ public static class ReportBuilder
             nodes.Add(report);
             using (var source = CctfConverter.OpenNode(node, report, options.Salvage))
             {
-                long count = 0;
-                while (source.MoveNext(out ReadOnlySpan<byte> payload))
-                {
-                    report.Add(source.Current, payload);
-                    if (++count % ProgressEveryRecords == 0)
-                    {
-                        progress.Report(bytesBefore + source.BytesRead);
-                    }
-                }
-
-                bytesBefore += source.BytesRead;
+                bytesBefore += RecordPump.Drain(source, report.Add, progress, bytesBefore);
             }
 
             report.Finish();
