@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Tracekit.Convert.Cctf;
 
 namespace Tracekit.Convert.Report;
@@ -11,7 +12,7 @@ namespace Tracekit.Convert.Report;
 /// <c>figure.plot</c> whose <c>data-series</c> names what it draws; key figures carry <c>data-figure</c>
 /// attributes so scripts (and the tests) read them without parsing prose.
 /// </summary>
-internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> nodes, OpendcSummary? opendc)
+internal sealed partial class ReportPage(string runDirectory, IReadOnlyList<NodeReport> nodes, OpendcSummary? opendc)
 {
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -205,7 +206,7 @@ internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> 
         Plots++;
         _html.Append("<figure class=\"plot\" id=\"").Append(chart.Id).Append("\" data-series=\"").Append(chart.Series.Count)
             .Append("\" data-series-names=\"").Append(Html(string.Join("\u001f", chart.Series))).Append("\">")
-            .Append(ScopeIds(StripXmlDeclaration(chart.Svg), chart.Id)).Append("</figure>\n");
+            .Append(Scalable(ScopeIds(StripXmlDeclaration(chart.Svg), chart.Id))).Append("</figure>\n");
     }
 
     private static (string, double[], double[]) Series(string name, ColumnSeries series)
@@ -213,6 +214,21 @@ internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> 
         var (xs, ys) = series.Envelope();
         return (name, xs, ys);
     }
+
+    /// <summary>
+    /// A viewBox from the SVG's own width and height, so the page can scale a plot to its column instead of
+    /// cropping it (ScottPlot writes only the pixel size).
+    /// </summary>
+    private static string Scalable(string svg)
+    {
+        var size = SvgSize().Match(svg);
+        return size.Success
+            ? svg.Insert(size.Index + "<svg ".Length, $"viewBox=\"0 0 {size.Groups["w"].Value} {size.Groups["h"].Value}\" ")
+            : svg;
+    }
+
+    [GeneratedRegex("<svg [^>]*?width=\"(?<w>[0-9.]+)\" height=\"(?<h>[0-9.]+)\"")]
+    private static partial Regex SvgSize();
 
     /// <summary>Every SVG names its clip paths cl_1, cl_2…: inline in one page, the first of each name would clip them all.</summary>
     private static string ScopeIds(string svg, string chartId) =>
@@ -236,8 +252,8 @@ internal sealed class ReportPage(string runDirectory, IReadOnlyList<NodeReport> 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private const string Style =
-        "body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222}" +
+        "body{font-family:system-ui,sans-serif;margin:1em auto;padding:0 1em;max-width:1600px;color:#222}" +
         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right;font-size:.9em}" +
-        "th{background:#f3f3f3}td:first-child{text-align:left}figure.plot{margin:.5em 0}figure.plot svg{max-width:100%;height:auto}" +
+        "th{background:#f3f3f3}td:first-child{text-align:left}figure.plot{display:inline-block;vertical-align:top;width:calc(50% - 1em);min-width:380px;margin:.5em .5em .5em 0}figure.plot svg{width:100%;height:auto}" +
         ".note{color:#555;font-size:.9em}footer{margin-top:2em;color:#777;font-size:.8em}h2{border-bottom:1px solid #ddd}";
 }
