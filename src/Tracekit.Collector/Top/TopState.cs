@@ -106,16 +106,28 @@ internal sealed class TopState
         }
     }
 
-    /// <summary>Processes sampled in the last few seconds of record time.</summary>
+    /// <summary>Processes sampled in the last few seconds of record time; the others are forgotten.</summary>
     public List<TopProcess> LiveProcesses()
     {
         var live = new List<TopProcess>(_processes.Count);
-        foreach (var p in _processes.Values)
+        List<(int, ulong)>? gone = null;
+        foreach (var (key, p) in _processes)
         {
             if (LatestNs - p.LastTimestampNs <= StaleNs)
             {
                 live.Add(p);
             }
+            else
+            {
+                (gone ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in gone ?? [])
+        {
+            // Exited between two ticks without an exit record: kept, they would pile up over a long watch.
+            _processes.Remove(key);
+            _names.Remove(key);
         }
 
         return live;

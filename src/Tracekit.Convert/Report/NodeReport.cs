@@ -213,15 +213,12 @@ internal sealed class NodeReport : IReadObserver
         private static ulong Busy(in HostCpu c) => c.UserTicks + c.NiceTicks + c.SystemTicks + c.IrqTicks + c.SoftirqTicks + c.StealTicks;
     }
 
-    /// <summary>Network rates per tick, summed over the interfaces link_metrics.jsonl counts.</summary>
+    /// <summary>Network rates per tick, as link_metrics.jsonl has them.</summary>
     private sealed class NetRates(NodeReport node)
     {
-        private readonly Dictionary<string, (ulong TimestampNs, ulong RxBytes, ulong TxBytes)> _previous = new(StringComparer.Ordinal);
+        private readonly NetworkTickRates _rates = new();
         private ulong _tickTimestampNs;
         private long _tickEpochMs = long.MinValue;
-        private double _rxBytesPerSecond;
-        private double _txBytesPerSecond;
-        private int _interfaces;
 
         public void OnDevice(StreamCursor r, in NetDevice device)
         {
@@ -233,34 +230,18 @@ internal sealed class NodeReport : IReadObserver
                 node.Audit.Network.Observe(r.EpochNs);
             }
 
-            if (!NetworkInterfaces.IsCounted(device.Interface))
-            {
-                return;
-            }
-
-            if (_previous.TryGetValue(device.Interface, out var previous) && device.TimestampNs > previous.TimestampNs
-                && device.RxBytes >= previous.RxBytes && device.TxBytes >= previous.TxBytes)
-            {
-                double seconds = (device.TimestampNs - previous.TimestampNs) / 1e9;
-                _rxBytesPerSecond += (device.RxBytes - previous.RxBytes) / seconds;
-                _txBytesPerSecond += (device.TxBytes - previous.TxBytes) / seconds;
-                _interfaces++;
-            }
-
-            _previous[device.Interface] = (device.TimestampNs, device.RxBytes, device.TxBytes);
+            _rates.Add(device);
         }
 
         public void Flush()
         {
-            if (_interfaces > 0)
+            if (_rates.Interfaces > 0)
             {
-                node.NetRxMBps.Add(_tickEpochMs, _rxBytesPerSecond / 1e6);
-                node.NetTxMBps.Add(_tickEpochMs, _txBytesPerSecond / 1e6);
+                node.NetRxMBps.Add(_tickEpochMs, _rates.RxBytesPerSecond / 1e6);
+                node.NetTxMBps.Add(_tickEpochMs, _rates.TxBytesPerSecond / 1e6);
             }
 
-            _rxBytesPerSecond = 0;
-            _txBytesPerSecond = 0;
-            _interfaces = 0;
+            _rates.NextTick();
         }
     }
 }
