@@ -18,14 +18,7 @@ while [ $# -gt 0 ]; do
     *) echo "report-bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-ensure_dotnet
-[ -x /usr/bin/time ] || ensure_debian_packages time
-[ -x "$root/bin/tracekit-convert" ] || publish_binaries "$root"
-rm -rf "$dir"
-mkdir -p -m 0700 "$dir"
-trap 'rm -rf "$dir"' EXIT
-log "writing a ring of $ticks ticks into $dir/run"
-dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- write-ring "$dir/run/node-1" "$ticks" 64 >&2
+write_scratch_ring "$dir" "$ticks" 64
 ring_bytes=$(du -sb "$dir/run" | cut -f1)
 timed() { # command… -> "wall_s peak_kib" on stdout; the command's own output goes to stderr
   /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >&2
