@@ -11,14 +11,16 @@ public sealed partial class TopTests : IDisposable
 {
     private readonly TempDir _dir = new("tk-top");
     private readonly string _session = "tk-top-" + Guid.NewGuid().ToString("N")[..12];
+    private TestCgroup? _favoured;
 
     [Fact]
     public void Top_BusyProcessNextToCollection_ListedFirstWithKernelCpuAndQuitsOnQ()
     {
-        // Niced up so it stays busy on a loaded machine: at a few % of a core, 10 pp would not tell right from wrong.
-        using var stress = Spawned.Start("nice", ["-n", "-15", "stress-ng", "--cpu", "1", "--cpu-load", "100", "--timeout", "120s"]);
+        using var stress = Spawned.Start("stress-ng", ["--cpu", "1", "--cpu-load", "100", "--timeout", "120s"]);
         int worker = 0;
         Proc.WaitForOrFail(() => (worker = Proc.ChildrenOf(stress.Pid).FirstOrDefault()) != 0, TimeSpan.FromSeconds(10), "the stress-ng worker");
+        // Removed in Dispose, once the worker (ended with `stress` at the end of this method) has left it.
+        _favoured = Favour(worker);
         using var collector = CollectorRun.Start(_dir.Path, "top", "--pid", Inv(worker), "--pid", Inv(stress.Pid), "--interval", "100ms", "--duration", "120s");
         collector.WaitUntilRunning();
 
@@ -56,15 +58,24 @@ public sealed partial class TopTests : IDisposable
     }
 
     [Fact]
-    public void Top_NotATerminal_PrintsOneSnapshotAndExits()
+    public void Top_NotATerminal_PrintsOneSnapshotWithTheRunningJobAndExits()
     {
         using var collector = CollectorRun.Start(_dir.Path, "snap", "--pid", Inv(Environment.ProcessId), "--interval", "100ms", "--duration", "60s");
         collector.WaitUntilRunning();
-        var (code, stdout, stderr) = TracekitBinary.Run(TimeSpan.FromSeconds(30), "top", "--run-id", "snap", "--out", _dir.Path, "--node-id", CollectorRun.NodeId);
-        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var job = TracekitBinary.Start("run", "--run-id", "snap", "--out", _dir.Path, "--node-id", CollectorRun.NodeId, "--", "sleep", "30");
+        string stdout = string.Empty;
+        // The job's stream appears once `tracekit run` has started it: wait for top to see it, not for a time.
+        Assert.True(Proc.WaitFor(() =>
+        {
+            var (code, output, stderr) = TracekitBinary.Run(TimeSpan.FromSeconds(30), "top", "--run-id", "snap", "--out", _dir.Path, "--node-id", CollectorRun.NodeId);
+            Assert.True(code == 0, $"exit {code}: {stderr}");
+            stdout = output;
+            return stdout.Contains("jobs running 1: CLI ", StringComparison.Ordinal) && stdout.Contains("sleep (", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(20), pollMs: 200), $"top never showed the running job:\n{stdout}");
         Assert.Contains("tracekit top  run snap  node n1  collecting", stdout, StringComparison.Ordinal);
         Assert.Contains(Inv(Environment.ProcessId), stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b", stdout, StringComparison.Ordinal);
+        job.Signal(15);
     }
 
     [Theory]
@@ -82,7 +93,36 @@ public sealed partial class TopTests : IDisposable
     public void Dispose()
     {
         if (SessionExists()) Tmux(["kill-session", "-t", _session]);
+        _favoured?.Dispose();
         _dir.Dispose();
+    }
+
+    /// <summary>
+    /// A CPU cgroup of high weight for the worker, so it stays busy on a loaded machine (nice cannot beat other
+    /// cgroups): at a few % of a core, 10 pp would not tell right from wrong. Null where no CPU controller is mounted.
+    /// </summary>
+    private TestCgroup? Favour(int pid)
+    {
+        (string Root, string File, string Value)[] controllers =
+            [("/sys/fs/cgroup/cpu", "cpu.shares", "262144"), ("/sys/fs/cgroup", "cpu.weight", "10000")];
+        foreach (var (root, file, value) in controllers)
+        {
+            if (!File.Exists(Path.Combine(root, "cgroup.procs")) || (file == "cpu.weight" && !File.Exists(Path.Combine(root, "cgroup.controllers"))))
+                continue;
+            var cgroup = new TestCgroup(Path.Combine(root, _session));
+            try
+            {
+                File.WriteAllText(Path.Combine(cgroup.Directory, file), value);
+                cgroup.Add(pid);
+                return cgroup;
+            }
+            catch (IOException)
+            {
+                cgroup.Dispose(); // no such controller in this hierarchy: try the next one
+            }
+        }
+
+        return null;
     }
 
     [GeneratedRegex(@"PID\s+CPU%.*\n\s*(?<pid>\d+)\s+(?<cpu>\d+\.\d)\s")]
