@@ -2,8 +2,9 @@ using ScottPlot;
 
 namespace Tracekit.Convert.Report;
 
-/// <summary>One plot of the page: its id, the names of the series it draws, and the SVG ScottPlot made.</summary>
-internal sealed record Chart(string Id, string Title, IReadOnlyList<string> Series, string Svg);
+/// <summary>One plot of the page: its id, the names of the series it draws, and how to draw it as SVG.</summary>
+/// <param name="RenderSvg">Drawing is the costly part: the page draws its plots in parallel.</param>
+internal sealed record Chart(string Id, string Title, IReadOnlyList<string> Series, Func<string> RenderSvg);
 
 /// <summary>The report's plots, drawn by ScottPlot and kept as SVG text (scales without blur, no image files).</summary>
 internal static class ReportCharts
@@ -105,7 +106,7 @@ internal static class ReportCharts
     {
         plot.ShowLegend(Alignment.UpperRight);
         plot.Legend.FontSize = 10;
-        return new Chart(id, title, [.. series], plot.GetSvgXml(Width, height));
+        return new Chart(id, title, [.. series], () => plot.GetSvgXml(Width, height));
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";

@@ -18,7 +18,11 @@ internal sealed partial class ReportPage(string runDirectory, IReadOnlyList<Node
 
     private readonly StringBuilder _html = new();
 
-    public int Plots { get; private set; }
+    /// <summary>The page is text, a plot, text, a plot…: the text before each plot, then the text after the last.</summary>
+    private readonly List<string> _textBefore = [];
+    private readonly List<Chart> _charts = [];
+
+    public int Plots => _charts.Count;
 
     public string Render()
     {
@@ -35,7 +39,15 @@ internal sealed partial class ReportPage(string runDirectory, IReadOnlyList<Node
 
         OpendcSection();
         _html.Append("<footer>Written by tracekit-convert report. Plots: ScottPlot; each line shows the minimum and the maximum of every pixel column, so no spike is averaged away.</footer>\n</body></html>\n");
-        return _html.ToString();
+        var svgs = new string[_charts.Count];
+        Parallel.For(0, _charts.Count, i => svgs[i] = Scalable(ScopeIds(StripXmlDeclaration(_charts[i].RenderSvg()), _charts[i].Id)));
+        var page = new StringBuilder();
+        for (int i = 0; i < _charts.Count; i++)
+        {
+            page.Append(_textBefore[i]).Append(svgs[i]).Append("</figure>\n");
+        }
+
+        return page.Append(_html).ToString();
     }
 
     private void RunSection()
@@ -203,10 +215,11 @@ internal sealed partial class ReportPage(string runDirectory, IReadOnlyList<Node
 
     private void Figure(Chart chart)
     {
-        Plots++;
         _html.Append("<figure class=\"plot\" id=\"").Append(chart.Id).Append("\" data-series=\"").Append(chart.Series.Count)
-            .Append("\" data-series-names=\"").Append(Html(string.Join("\u001f", chart.Series))).Append("\">")
-            .Append(Scalable(ScopeIds(StripXmlDeclaration(chart.Svg), chart.Id))).Append("</figure>\n");
+            .Append("\" data-series-names=\"").Append(Html(string.Join("\u001f", chart.Series))).Append("\">");
+        _textBefore.Add(_html.ToString());
+        _html.Clear();
+        _charts.Add(chart);
     }
 
     private static (string, double[], double[]) Series(string name, ColumnSeries series)
