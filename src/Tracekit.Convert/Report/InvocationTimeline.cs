@@ -67,8 +67,6 @@ internal sealed class InvocationTimeline(TimeColumns columns)
 
     public IReadOnlyList<InvocationBar> Bars() => [.. _longest.UnorderedItems.Select(static i => i.Element).OrderBy(static b => b.StartS)];
 
-    public long DrawnOf => Invocations;
-
     private void Keep(Open open, long endMs, bool finished)
     {
         long durationMs = endMs - open.StartMs;
