@@ -18,14 +18,7 @@ while [ $# -gt 0 ]; do
     *) echo "convert-memory.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-ensure_dotnet
-[ -x /usr/bin/time ] || ensure_debian_packages time
-[ -x "$root/bin/tracekit-convert" ] || publish_binaries "$root"
-rm -rf "$dir"
-mkdir -p -m 0700 "$dir"
-trap 'rm -rf "$dir"' EXIT
-log "writing a ring of $ticks ticks ($segment_mib MiB segments) into $dir/run"
-dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- write-ring "$dir/run/node-1" "$ticks" "$segment_mib" >&2
+write_scratch_ring "$dir" "$ticks" "$segment_mib"
 ring_bytes=$(du -sb "$dir/run" | cut -f1)
 mkdir -p "$dir/cctf"
 for name in $(python3 -c 'import re,sys; print(" ".join(sorted(set(re.findall(r"\"([a-z_]+\.jsonl)\"", open(sys.argv[1]).read())))))' "$root/src/Tracekit.Convert/Cctf/CctfFiles.cs"); do

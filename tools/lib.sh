@@ -58,3 +58,19 @@ exec "$here/../artifacts/publish/tracekit-convert/tracekit-convert" "$@"
 LAUNCH
   chmod 0755 "$root/bin/tracekit-convert"
 }
+
+# The converter harnesses' input (tools/convert-memory.sh, tools/report-bench.sh): a synthetic ring of TICKS ticks
+# written by bench/Tracekit.Benchmarks `write-ring` into DIR/run/node-1, DIR created 0700 and deleted when the
+# calling script exits; bin/tracekit-convert published if missing.
+write_scratch_ring() { # DIR TICKS SEGMENT_MIB
+  local root; root=$(repo_root)
+  scratch_ring_dir=$1
+  ensure_dotnet
+  [ -x /usr/bin/time ] || ensure_debian_packages time
+  [ -x "$root/bin/tracekit-convert" ] || publish_binaries "$root"
+  rm -rf "$scratch_ring_dir"
+  mkdir -p -m 0700 "$scratch_ring_dir"
+  trap 'rm -rf "$scratch_ring_dir"' EXIT
+  log "writing a ring of $2 ticks ($3 MiB segments) into $scratch_ring_dir/run"
+  dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- write-ring "$scratch_ring_dir/run/node-1" "$2" "$3" >&2
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds bin/tracekit (native AOT) and bin/tracekit-convert, then runs the main job on this host:
 # collect at 100 ms while an embedded workload runs through `tracekit run`, stop, show the status,
-# convert to CCTF JSONL and to an OpenDC workload, validate it, and print where everything is.
+# convert to CCTF JSONL and to an OpenDC workload, validate it, write report.html, and print where everything is.
 #   tools/quickstart.sh [--skip-build] [--out DIR]
 # --skip-build: use bin/ as it is (tools/test.sh runs the quickstart this way right after publishing).
 # --out DIR: where runs go (default ./logs).
@@ -60,6 +60,7 @@ log "converting"
 bin/tracekit-convert cctf --run-dir "$out/$run_id"
 bin/tracekit-convert opendc --run-dir "$out/$run_id" --out "$out/$run_id/opendc" --tasks invocations
 bin/tracekit-convert validate-opendc "$out/$run_id/opendc" --strict --topology "$out/$run_id/opendc/topology.json"
+bin/tracekit-convert report --run-dir "$out/$run_id" --out "$out/$run_id/report.html"
 
 cat <<DONE
 
@@ -67,4 +68,5 @@ Quickstart finished.
   rings:        $out/$run_id/$node/
   CCTF JSONL:   $out/$run_id/cctf/   (audit: $out/$run_id/cctf/audit_report.md)
   OpenDC:       $out/$run_id/opendc/ (tasks.parquet, fragments.parquet, topology.json)
+  report:       $out/$run_id/report.html (open it in a browser; it works offline)
 DONE

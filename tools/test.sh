@@ -9,6 +9,8 @@ cd "$root"
 ensure_dotnet
 # stress-ng and pidstat are CPU oracles for the collector tests; nginx and wrk feed the nginx importer test.
 ensure_debian_packages stress-ng:stress-ng pidstat:sysstat nginx:nginx-light wrk:wrk /usr/bin/time:time
+# tmux is the terminal of the `tracekit top` test; chromium (headless) loads the HTML report.
+ensure_debian_packages tmux:tmux chromium:chromium
 ensure_aot_toolchain
 
 log "restoring"

@@ -16,6 +16,7 @@ internal static class Program
             StopCommand.Create(),
             SelfCheckCommand.Create(),
             LoadCommand.Create(),
+            Top.TopCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

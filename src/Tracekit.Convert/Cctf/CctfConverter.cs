@@ -42,9 +42,6 @@ public sealed class CctfResult
 /// </summary>
 public static class CctfConverter
 {
-    /// <summary>Records between two progress reports: rare enough to cost nothing.</summary>
-    private const int ProgressEveryRecords = 8192;
-
     /// <param name="warn">Receives one line per torn tail, uncommitted gap or salvaged corruption.</param>
     /// <exception cref="ConvertException">Missing or empty run, or corruption without salvage.</exception>
     public static CctfResult Convert(CctfOptions options, IProgressSink? progress = null, Action<string>? warn = null)
@@ -69,17 +66,7 @@ public static class CctfConverter
             var converter = new NodeConverter(files, audit, description, warn);
             using (var source = OpenNode(node, converter, options.Salvage))
             {
-                long count = 0;
-                while (source.MoveNext(out ReadOnlySpan<byte> payload))
-                {
-                    converter.Convert(source.Current, payload);
-                    if (++count % ProgressEveryRecords == 0)
-                    {
-                        progress.Report(bytesBefore + source.BytesRead);
-                    }
-                }
-
-                bytesBefore += source.BytesRead;
+                bytesBefore += RecordPump.Drain(source, converter.Convert, progress, bytesBefore);
             }
 
             converter.Finish();
@@ -128,7 +115,7 @@ public static class CctfConverter
         }
     }
 
-    private static IRecordSource OpenNode(NodeSource node, IReadObserver observer, bool salvage)
+    internal static IRecordSource OpenNode(NodeSource node, IReadObserver observer, bool salvage)
     {
         var cursors = node.Streams
             .Select(stream => new StreamCursor(new StreamContext(stream, string.Empty), Dotnet.DotnetCaptures.Observe(stream, observer), salvage))

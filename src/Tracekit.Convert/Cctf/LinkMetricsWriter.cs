@@ -15,13 +15,10 @@ namespace Tracekit.Convert.Cctf;
 internal sealed class LinkMetricsWriter(JsonlFile file, NodeAudit audit, string nodeId)
 {
     private readonly JsonEncodedText _link = JsonEncodedText.Encode(nodeId + ".nic", JsonText.Encoder);
-    private readonly Dictionary<string, (ulong TimestampNs, ulong RxBytes, ulong TxBytes)> _previous = new(StringComparer.Ordinal);
+    private readonly NetworkTickRates _rates = new();
     private StreamCursor? _tickRecord;
     private ulong _tickTimestampNs;
     private long _tickEpochMs;
-    private double _tickRxBytesPerSecond;
-    private double _tickTxBytesPerSecond;
-    private int _tickInterfaces;
 
     public void OnNetDevice(StreamCursor record, in NetDevice device)
     {
@@ -34,42 +31,24 @@ internal sealed class LinkMetricsWriter(JsonlFile file, NodeAudit audit, string 
             audit.Network.Observe(record.EpochNs);
         }
 
-        if (!NetworkInterfaces.IsCounted(device.Interface))
-        {
-            return;
-        }
-
-        if (_previous.TryGetValue(device.Interface, out var previous)
-            && device.TimestampNs > previous.TimestampNs
-            && device.RxBytes >= previous.RxBytes && device.TxBytes >= previous.TxBytes)
-        {
-            double seconds = (device.TimestampNs - previous.TimestampNs) / 1e9;
-            _tickRxBytesPerSecond += (device.RxBytes - previous.RxBytes) / seconds;
-            _tickTxBytesPerSecond += (device.TxBytes - previous.TxBytes) / seconds;
-            _tickInterfaces++;
-        }
-
-        // Counters that went backwards (the interface was recreated) restart from here.
-        _previous[device.Interface] = (device.TimestampNs, device.RxBytes, device.TxBytes);
+        _rates.Add(device);
     }
 
     /// <summary>Writes the pending tick; called when a new tick starts and when the node ends.</summary>
     public void Flush()
     {
-        if (_tickRecord is not null && _tickInterfaces > 0)
+        if (_tickRecord is not null && _rates.Interfaces > 0)
         {
             var row = file.Row();
             row.Number(CctfNames.TsMs, _tickEpochMs);
             row.Raw(_tickRecord.Stream.NodeAndStage);
             row.String(CctfNames.Link, _link);
-            row.Number(CctfNames.RxBps, Rows.Round3(_tickRxBytesPerSecond));
-            row.Number(CctfNames.TxBps, Rows.Round3(_tickTxBytesPerSecond));
+            row.Number(CctfNames.RxBps, Rows.Round3(_rates.RxBytesPerSecond));
+            row.Number(CctfNames.TxBps, Rows.Round3(_rates.TxBytesPerSecond));
             row.End();
         }
 
         _tickRecord = null;
-        _tickRxBytesPerSecond = 0;
-        _tickTxBytesPerSecond = 0;
-        _tickInterfaces = 0;
+        _rates.NextTick();
     }
 }

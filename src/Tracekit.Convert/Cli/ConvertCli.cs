@@ -15,6 +15,7 @@ public static class ConvertCli
             OpendcCommand.Create(console),
             ValidateOpendcCommand.Create(console),
             ImportCommand.Create(console),
+            ReportCommand.Create(console),
         };
 
     public static int Run(string[] args, IConsoleOutput console)

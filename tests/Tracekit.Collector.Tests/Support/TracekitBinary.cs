@@ -36,6 +36,13 @@ public static class TracekitBinary
         return Spawned.Start(launcher[0], launcher.Skip(1).Append(fileName).Concat(prefix).Concat(arguments));
     }
 
+    /// <summary>The program and arguments that run tracekit with these arguments (for another launcher: tmux).</summary>
+    public static IReadOnlyList<string> CommandLine(IEnumerable<string> arguments)
+    {
+        var (fileName, prefix) = Resolved.Value;
+        return [fileName, .. prefix, .. arguments];
+    }
+
     /// <summary>Runs a short command to completion.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] arguments)
     {
