@@ -45,7 +45,7 @@ public static class ReportBuilder
     {
         progress ??= NoProgress.Instance;
         warn ??= static _ => { };
-        using var dotnet = Dotnet.DotnetCaptures.Decode(RunLayout.Discover(options.RunDirectory), warn);
+        using var dotnet = Dotnet.DotnetCaptures.Decode(RunInput.Discover(options.RunDirectory), warn);
         var nodes = new List<NodeReport>();
         long bytesBefore = 0;
         foreach (var node in dotnet.Nodes)
