@@ -9,8 +9,9 @@ public sealed class ProcessIdentityTests
     [Fact]
     public void TryReadStartTicks_ZombieChild_FalseWhileItsStateIsZ()
     {
-        // The shell forks a child that exits at once, then execs a sleep that never reaps it: the child stays a zombie.
-        using var parent = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "true & echo $!; exec sleep 30" }, RedirectStandardOutput = true })!;
+        // The shell forks a child that exits a second later, and meanwhile execs a sleep that never reaps it: the
+        // child stays a zombie. (A child that ended before the exec could be reaped by the shell itself.)
+        using var parent = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "sleep 1 & echo $!; exec sleep 30" }, RedirectStandardOutput = true })!;
         try
         {
             int zombie = int.Parse(parent.StandardOutput.ReadLine()!, CultureInfo.InvariantCulture);
