@@ -10,6 +10,9 @@ ensure_dotnet
 # stress-ng and pidstat are CPU oracles for the collector tests; nginx and wrk feed the nginx importer test.
 ensure_debian_packages stress-ng:stress-ng pidstat:sysstat nginx:nginx-light wrk:wrk /usr/bin/time:time
 ensure_aot_toolchain
+# Real container engines for the container tests; a dockerd this script starts is stopped when it exits.
+ensure_container_engines
+start_dockerd_if_needed
 
 log "restoring"
 dotnet restore Tracekit.sln -nologo >&2
@@ -22,7 +25,7 @@ publish_binaries "$root"
 # The collector tests drive the native-AOT binary just published: that is what users run.
 export TRACEKIT_BIN="$root/bin/tracekit"
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; stop_started_dockerd' EXIT
 status=0
 for proj in tests/*/*.Tests.csproj; do
   name=$(basename "$proj" .csproj)
