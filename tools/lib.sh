@@ -63,10 +63,10 @@ LAUNCH
 # a newer client elsewhere on PATH may speak an API version this daemon refuses), podman with runc (crun refuses
 # hybrid cgroups), and busybox-static, whose one binary is the root filesystem of the test image.
 ensure_container_engines() {
-  ensure_debian_packages dockerd:docker.io podman:podman runc:runc
-  if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "ok installed"; then
-    ensure_debian_packages /nonexistent-busybox-static:busybox-static
-  fi
+  # busybox-static, not busybox: the image has no libc. Both install /bin/busybox, so the package is checked.
+  local busybox=busybox-static:busybox-static
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "ok installed" && busybox=
+  ensure_debian_packages dockerd:docker.io podman:podman runc:runc ${busybox:+"$busybox"}
 }
 
 # start_dockerd_if_needed: starts dockerd when no daemon answers on its default socket, and remembers its PID in

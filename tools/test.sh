@@ -13,6 +13,7 @@ ensure_aot_toolchain
 # Real container engines for the container tests; a dockerd this script starts is stopped when it exits.
 ensure_container_engines
 start_dockerd_if_needed
+trap stop_started_dockerd EXIT
 
 log "restoring"
 dotnet restore Tracekit.sln -nologo >&2
