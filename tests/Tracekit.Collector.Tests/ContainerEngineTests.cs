@@ -26,7 +26,7 @@ public sealed class ContainerEngineTests : IDisposable
     [MemberData(nameof(Engines))]
     public void Collect_RunningContainer_CpuAndMemoryAgreeWithItsCgroupCounters(string engineName)
     {
-        var engine = Use(engineName);
+        var engine = ContainerEngine.Require(engineName);
         string name = ContainerEngine.UniqueName("cpu");
         // Half a core of `yes`, and 48 MiB of shared memory that stays put: steady figures to compare.
         string id = Start(engine, name, "--cpus", "0.5", "--shm-size", "96m", ContainerEngine.BusyboxImage,
@@ -62,14 +62,14 @@ public sealed class ContainerEngineTests : IDisposable
 
         var start = Assert.Single(ring.Of<Placement>());
         Assert.Equal(("start", name, id), (start.Event, start.AppId, start.InstanceId));
-        Assert.Contains("tracekit-test/busybox:1", start.ModuleId);
+        Assert.Contains(ContainerEngine.BusyboxImage, start.ModuleId);
     }
 
     [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void Collect_ContainerStartedAfterTheCollectorAndRestarted_FollowsEveryStart(string engineName)
     {
-        var engine = Use(engineName);
+        var engine = ContainerEngine.Require(engineName);
         string name = ContainerEngine.UniqueName("late");
         engine.RunOrFail("create", "--name", name, "--cpus", "0.3", ContainerEngine.BusyboxImage, "sh", "-c", "exec yes > /dev/null");
         _containers.Add((engine, name));
@@ -103,15 +103,6 @@ public sealed class ContainerEngineTests : IDisposable
         Assert.True(second.Count >= 5 && firstLife.Count >= 5, $"{firstLife.Count} samples before the stop, {second.Count} after the restart");
         Assert.True(second[0].CpuUsageNs < firstLife[^1].CpuUsageNs, "the restarted container's CPU did not start again from its new cgroup");
         Assert.True(second[^1].CpuUsageNs > second[0].CpuUsageNs, "the restarted container's CPU did not grow");
-    }
-
-    private ContainerEngine Use(string engineName)
-    {
-        var engine = engineName == "podman" ? ContainerEngine.Podman : ContainerEngine.Docker;
-        string? why = engine.Unavailable();
-        Skip.If(why is not null, why);
-        engine.EnsureBusyboxImage();
-        return engine;
     }
 
     private string Start(ContainerEngine engine, string name, params string[] runArguments)

@@ -10,7 +10,7 @@ namespace Tracekit.Collector.Tests.Support;
 /// </summary>
 public sealed class ContainerEngine
 {
-    public const string BusyboxImage = "tracekit-test/busybox:1";
+    public const string BusyboxImage = "tracekit-test/busybox:2";
     private const string StaticBusybox = "/bin/busybox";
     private static readonly object ImportGate = new();
 
@@ -47,6 +47,16 @@ public sealed class ContainerEngine
         return new ContainerEngine("podman", "/usr/bin/podman", ["--runtime", "runc"], new Dictionary<string, string> { ["CONTAINERS_CONF"] = conf }, "/libpod_parent");
     }
 
+    /// <summary>The engine by name ("docker" or "podman") with the test image in it; skips the test when it cannot run.</summary>
+    public static ContainerEngine Require(string name)
+    {
+        var engine = name == "podman" ? Podman : Docker;
+        string? why = engine.Unavailable();
+        Skip.If(why is not null, why);
+        engine.EnsureBusyboxImage();
+        return engine;
+    }
+
     /// <summary>Why the engine cannot be used here, or null when it answers.</summary>
     public string? Unavailable()
     {
@@ -71,7 +81,7 @@ public sealed class ContainerEngine
         return stdout.Trim();
     }
 
-    /// <summary>Imports the busybox image unless the engine has it already.</summary>
+    /// <summary>Imports the busybox image unless the engine has it already (the tag changes with its contents).</summary>
     public void EnsureBusyboxImage()
     {
         lock (ImportGate)
@@ -96,7 +106,7 @@ public sealed class ContainerEngine
         foreach (var dir in new[] { "bin/", "tmp/", "proc/", "sys/", "dev/", "etc/", "dev/shm/" })
             writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, dir) { Mode = dir == "tmp/" ? (UnixFileMode)0x3FF | UnixFileMode.StickyBit : (UnixFileMode)0x1ED });
         writer.WriteEntry(StaticBusybox, "bin/busybox");
-        foreach (var applet in new[] { "sh", "sleep", "cat", "yes", "head", "dd", "true", "echo" })
+        foreach (var applet in new[] { "sh", "sleep", "cat", "yes", "head", "dd", "true", "echo", "hostname" })
             writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/" + applet) { LinkName = "busybox", Mode = (UnixFileMode)0x1FF });
     }
 
