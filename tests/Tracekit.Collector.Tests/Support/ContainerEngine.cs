@@ -60,7 +60,7 @@ public sealed class ContainerEngine
     /// <summary>Why the engine cannot be used here, or null when it answers.</summary>
     public string? Unavailable()
     {
-        if (!Proc.IsRoot) return "the container tests need root (rootful engines)";
+        if (!System.Environment.IsPrivilegedProcess) return "the container tests need root (rootful engines)";
         if (!File.Exists(Client)) return $"{Client} is not installed (tools/test.sh installs it)";
         var (code, _, stderr) = Run(TimeSpan.FromSeconds(60), "info");
         return code == 0 ? null : $"{Name} info failed ({code}): {stderr.Trim()} (tools/test.sh starts dockerd)";
@@ -84,30 +84,38 @@ public sealed class ContainerEngine
     /// <summary>Imports the busybox image unless the engine has it already (the tag changes with its contents).</summary>
     public void EnsureBusyboxImage()
     {
+        Assert.True(File.Exists(StaticBusybox), $"{StaticBusybox} is missing: install busybox-static");
+        EnsureImage(BusyboxImage, writer =>
+        {
+            writer.WriteEntry(StaticBusybox, "bin/busybox");
+            foreach (var applet in new[] { "sh", "sleep", "cat", "yes", "head", "dd", "true", "echo", "hostname" })
+                writer.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, "bin/" + applet) { LinkName = "busybox", Mode = (UnixFileMode)0x1FF });
+        });
+    }
+
+    /// <summary>
+    /// Imports an image from a root filesystem <paramref name="writeFiles"/> fills (after the usual empty folders),
+    /// unless the engine has <paramref name="tag"/> already: a tag names one content, so it is built once per machine.
+    /// </summary>
+    public void EnsureImage(string tag, Action<TarWriter> writeFiles)
+    {
         lock (ImportGate)
         {
-            if (Run(TimeSpan.FromSeconds(60), "image", "inspect", BusyboxImage).ExitCode == 0) return;
-            Assert.True(File.Exists(StaticBusybox), $"{StaticBusybox} is missing: install busybox-static");
-            string tar = Path.Combine(Path.GetTempPath(), $"tracekit-busybox-{Guid.NewGuid():N}.tar");
+            if (Run(TimeSpan.FromSeconds(60), "image", "inspect", tag).ExitCode == 0) return;
+            string tar = Path.Combine(Path.GetTempPath(), $"tracekit-image-{Guid.NewGuid():N}.tar");
             try
             {
-                WriteBusyboxRootfs(tar);
-                RunOrFail("import", tar, BusyboxImage);
+                using (var stream = File.Create(tar))
+                using (var writer = new TarWriter(stream, TarEntryFormat.Gnu))
+                {
+                    foreach (var dir in new[] { "bin/", "tmp/", "proc/", "sys/", "dev/", "etc/", "dev/shm/" })
+                        writer.WriteEntry(new GnuTarEntry(TarEntryType.Directory, dir) { Mode = dir == "tmp/" ? (UnixFileMode)0x3FF | UnixFileMode.StickyBit : (UnixFileMode)0x1ED });
+                    writeFiles(writer);
+                }
+                RunOrFail("import", tar, tag);
             }
             finally { File.Delete(tar); }
         }
-    }
-
-    /// <summary>A root filesystem of one static binary and the applet links the tests use.</summary>
-    private static void WriteBusyboxRootfs(string tarPath)
-    {
-        using var stream = File.Create(tarPath);
-        using var writer = new TarWriter(stream, TarEntryFormat.Pax);
-        foreach (var dir in new[] { "bin/", "tmp/", "proc/", "sys/", "dev/", "etc/", "dev/shm/" })
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.Directory, dir) { Mode = dir == "tmp/" ? (UnixFileMode)0x3FF | UnixFileMode.StickyBit : (UnixFileMode)0x1ED });
-        writer.WriteEntry(StaticBusybox, "bin/busybox");
-        foreach (var applet in new[] { "sh", "sleep", "cat", "yes", "head", "dd", "true", "echo", "hostname" })
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/" + applet) { LinkName = "busybox", Mode = (UnixFileMode)0x1FF });
     }
 
     /// <summary>A container name no other test (or helper) uses.</summary>
