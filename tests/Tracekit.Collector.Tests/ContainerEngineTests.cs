@@ -55,7 +55,8 @@ public sealed class ContainerEngineTests : IDisposable
         double truthPct = 100.0 * (cpuTruth.At((long)last.TimestampNs) - cpuTruth.At((long)first.TimestampNs)) / spanNs;
         double memoryTruthBytes = memoryTruth.At((long)last.TimestampNs);
         _output.WriteLine($"{engineName}: CPU {collectedPct:F2}% collected vs {truthPct:F2}% in cpuacct.usage; memory {last.MemoryBytes} B collected vs {memoryTruthBytes:F0} B in memory.usage_in_bytes");
-        Assert.InRange(truthPct, 35, 60); // the cap is 0.5 CPU: anything else is not this container
+        // Busy (a loaded host may give it less than its cap) and capped at half a core: this container, no other.
+        Assert.InRange(truthPct, 5, 52);
         Assert.True(Math.Abs(collectedPct - truthPct) <= 2, $"CPU {collectedPct:F2}% collected vs {truthPct:F2}% in the cgroup: more than 2 pp apart");
         Assert.True(Math.Abs(last.MemoryBytes - memoryTruthBytes) <= 0.01 * memoryTruthBytes, $"memory {last.MemoryBytes} B collected vs {memoryTruthBytes:F0} B in the cgroup: more than 1% apart");
         Assert.True(last.MemoryBytes >= ShmFillBytes, $"memory {last.MemoryBytes} B is less than the {ShmFillBytes} B the container holds");
@@ -67,7 +68,7 @@ public sealed class ContainerEngineTests : IDisposable
 
     [SkippableTheory]
     [MemberData(nameof(Engines))]
-    public void Collect_ContainerStartedAfterTheCollectorAndRestarted_FollowsEveryStart(string engineName)
+    public void Collect_ContainerStartedAfterTheCollectorRestartedAndRecreated_FollowsEveryStart(string engineName)
     {
         var engine = ContainerEngine.Require(engineName);
         string name = ContainerEngine.UniqueName("late");
@@ -88,14 +89,21 @@ public sealed class ContainerEngineTests : IDisposable
         WaitForPlacements(collector, 3);
         long restartNs = (long)LivePlacements(collector)[2].TimestampNs;
         WaitForSamples(collector, path, 5, after: restartNs);
+        // Removed and created again under the same name: a new id, which the name leads to.
+        engine.RunOrFail("rm", "-f", name);
+        engine.RunOrFail("run", "-d", "--name", name, "--cpus", "0.3", ContainerEngine.BusyboxImage, "sh", "-c", "exec yes > /dev/null");
+        string newId = engine.IdOf(name);
+        WaitForPlacements(collector, 5);
 
         Assert.Equal(0, TracekitBinary.Run(["stop", .. collector.CommonArgs]).ExitCode);
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(30)));
         var ring = collector.ReadRing();
         var placements = ring.Of<Placement>().ToList();
         _output.WriteLine(string.Join("\n", placements.Select(p => $"{p.TimestampNs} {p.Event} {p.AppId} {p.InstanceId} {p.ModuleId}")));
-        Assert.Equal(["start", "stop", "start"], placements.Select(p => p.Event));
-        Assert.All(placements, p => Assert.Equal((name, id), (p.AppId, p.InstanceId)));
+        Assert.Equal(["start", "stop", "start", "stop", "start"], placements.Select(p => p.Event));
+        Assert.All(placements, p => Assert.Equal(name, p.AppId));
+        Assert.Equal([id, id, id, id, newId], placements.Select(p => p.InstanceId));
+        Assert.NotEqual(id, newId);
         Assert.True((long)placements[0].TimestampNs <= firstStartNs);
         // The second life's counters start from zero again (a new cgroup) and grow: it is sampled, not the first one's leftovers.
         var second = ring.Of<CgroupSample>().Where(s => s.Path == path && (long)s.TimestampNs >= restartNs).ToList();

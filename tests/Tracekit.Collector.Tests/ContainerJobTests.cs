@@ -66,9 +66,10 @@ public sealed class ContainerJobTests : IDisposable
         // `cat` and `sleep` used (a few ms).
         Assert.True(Math.Abs(end.CpuTimeNs!.Value - containerCpuNs) <= 0.01 * containerCpuNs + 5_000_000,
             $"invocation CPU {end.CpuTimeNs} ns vs {containerCpuNs} ns in the container's own cgroup");
-        Assert.InRange(containerCpuNs, 700_000_000L, 1_300_000_000L); // half a core for 2 s: not the client's few ms
+        // At most half a core for 2 s (less on a loaded host), and far more than the client's few ms.
+        Assert.InRange(containerCpuNs, 200_000_000L, 1_100_000_000L);
         Assert.True(end.PeakRssKb >= ShmFillBytes / 1024, $"peak {end.PeakRssKb} KiB < the {ShmFillBytes / 1024} KiB the container held");
-        Assert.InRange(lifetimeS, 2.0, 4.5);
+        Assert.InRange(lifetimeS, 2.0, 8.0);
         var sidecar = ReadSidecar("cjob");
         Assert.Equal(start.InstanceId, sidecar.GetProperty("id").GetString());
         Assert.True(sidecar.GetProperty("seen_running").GetBoolean());
@@ -91,8 +92,8 @@ public sealed class ContainerJobTests : IDisposable
         double lifetimeS = (end.TimestampNs - start.TimestampNs) / 1e9;
         _output.WriteLine($"lifetime {lifetimeS:F2} s, CPU {end.CpuTimeNs} ns");
         // `docker run -d` returns at once; the job is the container, which lives 1.5 s at half a core.
-        Assert.InRange(lifetimeS, 1.3, 3.5);
-        Assert.InRange(end.CpuTimeNs!.Value, 500_000_000L, 900_000_000L);
+        Assert.InRange(lifetimeS, 1.3, 6.0);
+        Assert.InRange(end.CpuTimeNs!.Value, 150_000_000L, 800_000_000L); // at most half a core for 1.5 s
     }
 
     [SkippableFact]
