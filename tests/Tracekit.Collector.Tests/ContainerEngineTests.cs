@@ -10,20 +10,18 @@ public sealed class ContainerEngineTests : IDisposable
     private const long ShmFillBytes = 48L << 20;
     private readonly TempDir _dir = new("tk-engine");
     private readonly ITestOutputHelper _output;
-    private readonly List<(ContainerEngine Engine, string Name)> _containers = new();
+    private readonly ContainerCleanup _containers = new();
 
     public ContainerEngineTests(ITestOutputHelper output) => _output = output;
 
     public void Dispose()
     {
-        foreach (var (engine, name) in _containers) engine.Remove(name);
+        _containers.Dispose();
         _dir.Dispose();
     }
 
-    public static TheoryData<string> Engines => new() { "docker", "podman" };
-
     [SkippableTheory]
-    [MemberData(nameof(Engines))]
+    [MemberData(nameof(ContainerEngine.Names), MemberType = typeof(ContainerEngine))]
     public void Collect_RunningContainer_CpuAndMemoryAgreeWithItsCgroupCounters(string engineName)
     {
         var engine = ContainerEngine.Require(engineName);
@@ -67,13 +65,13 @@ public sealed class ContainerEngineTests : IDisposable
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Engines))]
+    [MemberData(nameof(ContainerEngine.Names), MemberType = typeof(ContainerEngine))]
     public void Collect_ContainerStartedAfterTheCollectorRestartedAndRecreated_FollowsEveryStart(string engineName)
     {
         var engine = ContainerEngine.Require(engineName);
         string name = ContainerEngine.UniqueName("late");
         engine.RunOrFail("create", "--name", name, "--cpus", "0.3", ContainerEngine.BusyboxImage, "sh", "-c", "exec yes > /dev/null");
-        _containers.Add((engine, name));
+        _containers.Add(engine, name);
         string id = engine.IdOf(name);
         string path = Path.Combine(engine.CgroupParent, engine.Name == "podman" ? "libpod-" + id : id);
 
@@ -115,7 +113,7 @@ public sealed class ContainerEngineTests : IDisposable
 
     private string Start(ContainerEngine engine, string name, params string[] runArguments)
     {
-        _containers.Add((engine, name));
+        _containers.Add(engine, name);
         return engine.RunOrFail(["run", "-d", "--name", name, .. runArguments]);
     }
 

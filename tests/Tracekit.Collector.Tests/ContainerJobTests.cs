@@ -11,13 +11,13 @@ public sealed class ContainerJobTests : IDisposable
     private const long ShmFillBytes = 32L << 20;
     private readonly TempDir _dir = new("tk-cjob");
     private readonly ITestOutputHelper _output;
-    private readonly List<(ContainerEngine Engine, string Name)> _containers = new();
+    private readonly ContainerCleanup _containers = new();
 
     public ContainerJobTests(ITestOutputHelper output) => _output = output;
 
     public void Dispose()
     {
-        foreach (var (engine, name) in _containers) engine.Remove(name);
+        _containers.Dispose();
         _dir.Dispose();
     }
 
@@ -28,19 +28,17 @@ public sealed class ContainerJobTests : IDisposable
         return System.Text.Json.JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
     }
 
-    public static TheoryData<string> Engines => new() { "docker", "podman" };
-
     /// <summary>Half a core for 2 s, 32 MiB of shared memory, then idle: the CPU it prints at the end is its total.</summary>
     private static string[] Workload(string cpuFile) =>
         ["sh", "-c", $"head -c {ShmFillBytes} /dev/zero > /dev/shm/fill; yes > /dev/null & sleep 2; kill $!; hostname; cat {cpuFile}; sleep 0.5"];
 
     [SkippableTheory]
-    [MemberData(nameof(Engines))]
+    [MemberData(nameof(ContainerEngine.Names), MemberType = typeof(ContainerEngine))]
     public void Run_ContainerStartedByTheCommand_InvocationIsTheContainers(string engineName)
     {
         var engine = ContainerEngine.Require(engineName);
         string name = ContainerEngine.UniqueName("job");
-        _containers.Add((engine, name));
+        _containers.Add(engine, name);
         string[] client = [engine.Client, .. engine.Name == "podman" ? new[] { "--runtime", "runc" } : [],
             "run", "--rm", "--name", name, "--cpus", "0.5", "--shm-size", "64m", ContainerEngine.BusyboxImage, .. Workload("/sys/fs/cgroup/cpuacct/cpuacct.usage")];
 
@@ -80,7 +78,7 @@ public sealed class ContainerJobTests : IDisposable
     {
         var engine = ContainerEngine.Require("docker");
         string name = ContainerEngine.UniqueName("detached");
-        _containers.Add((engine, name));
+        _containers.Add(engine, name);
 
         var (code, _, stderr) = TracekitBinary.Run(["run", "--run-id", "detached", "--out", _dir.Path, "--node-id", "n1", "--interval", "50ms", "--container", name, "--",
             engine.Client, "run", "-d", "--name", name, "--cpus", "0.5", ContainerEngine.BusyboxImage, "sh", "-c", "yes > /dev/null & sleep 1.5; kill $!"]);

@@ -5,7 +5,8 @@ namespace Tracekit.Collector.Sampling;
 /// <summary>
 /// Turns a Docker container name into its id from Docker's own files, not its API: a name lives only in the
 /// engine's metadata (containers/&lt;id&gt;/config.v2.json, "Name": "/NAME"), never in a cgroup path, and asking the
-/// daemon would need its socket, a client and a running daemon. Read once at startup, never per tick.
+/// daemon would need its socket, a client and a running daemon. Read at startup and, while a followed container does
+/// not run, on each look for it (ContainerTarget), never on a tick that samples.
 /// </summary>
 internal static class DockerMetadata
 {
@@ -16,7 +17,11 @@ internal static class DockerMetadata
     public const string RootVariable = "TRACEKIT_DOCKER_ROOT";
     public const string DefaultRoot = "/var/lib/docker";
 
-    public static string Root => Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? root : DefaultRoot;
+    public static string Root => RootFrom(RootVariable, DefaultRoot);
+
+    /// <summary>An engine's data root: the environment variable when set, else the engine's default.</summary>
+    internal static string RootFrom(string variable, string defaultRoot) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } root ? root : defaultRoot;
 
     /// <summary>The folder that holds one folder per container (what an error message says was searched).</summary>
     public static string ContainersDirectory(string root) => Path.Join(root, "containers");

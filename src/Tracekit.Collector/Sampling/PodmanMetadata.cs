@@ -13,9 +13,8 @@ internal static class PodmanMetadata
 {
     /// <summary>Podman's storage root when it is not the rootful default (storage.conf "graphroot").</summary>
     public const string RootVariable = "TRACEKIT_PODMAN_ROOT";
-    public const string DefaultRoot = "/var/lib/containers/storage";
 
-    public static string Root => Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? root : DefaultRoot;
+    public static string Root => DockerMetadata.RootFrom(RootVariable, "/var/lib/containers/storage");
 
     public static string ContainersFile(string root) => Path.Join(root, "overlay-containers", "containers.json");
 

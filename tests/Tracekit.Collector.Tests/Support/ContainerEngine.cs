@@ -118,6 +118,9 @@ public sealed class ContainerEngine
         }
     }
 
+    /// <summary>The engines a theory runs on.</summary>
+    public static TheoryData<string> Names => new() { "docker", "podman" };
+
     /// <summary>A container name no other test (or helper) uses.</summary>
     public static string UniqueName(string what) => $"tk-{what}-{Guid.NewGuid().ToString("N")[..10]}";
 
@@ -130,4 +133,21 @@ public sealed class ContainerEngine
     /// <summary>The container's cgroup directory in a v1 hierarchy (cgroupfs driver).</summary>
     public string CgroupDirectory(string controller, string id) =>
         Path.Combine("/sys/fs/cgroup", controller, CgroupParent.TrimStart('/'), Name == "podman" ? "libpod-" + id : id);
+}
+
+/// <summary>The containers a test made: each is removed, whatever its state, when the test ends.</summary>
+public sealed class ContainerCleanup : IDisposable
+{
+    private readonly List<(ContainerEngine Engine, string Name)> _containers = new();
+
+    public string Add(ContainerEngine engine, string name)
+    {
+        _containers.Add((engine, name));
+        return name;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (engine, name) in _containers) engine.Remove(name);
+    }
 }
