@@ -68,6 +68,9 @@ public sealed class ContainerJobTests : IDisposable
         Assert.InRange(containerCpuNs, 200_000_000L, 1_100_000_000L);
         Assert.True(end.PeakRssKb >= ShmFillBytes / 1024, $"peak {end.PeakRssKb} KiB < the {ShmFillBytes / 1024} KiB the container held");
         Assert.InRange(lifetimeS, 2.0, 8.0);
+        // Found on the first tick after its cgroup appeared: by then it can have used at most two ticks at its cap.
+        var first = ring.Of<CgroupSample>().First(c => c.Path == start.Cgroup);
+        Assert.True(first.CpuUsageNs <= 50_000_000, $"the container had used {first.CpuUsageNs} ns of CPU when first sampled");
         var sidecar = ReadSidecar("cjob");
         Assert.Equal(start.InstanceId, sidecar.GetProperty("id").GetString());
         Assert.True(sidecar.GetProperty("seen_running").GetBoolean());
