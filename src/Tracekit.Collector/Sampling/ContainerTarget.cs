@@ -50,8 +50,6 @@ public sealed class ContainerTarget : IDisposable
     public bool IsRunning => _cgroup is not null;
     /// <summary>The running container's cgroup, relative to the hierarchy root; null while it does not run.</summary>
     public string? CgroupPath => _cgroup?.Path;
-    /// <summary>Times the container was seen starting (the first start included).</summary>
-    public int Starts { get; private set; }
 
     /// <summary>
     /// One tick: looks for the container while it does not run, adopts its new member processes after a fork,
@@ -91,7 +89,6 @@ public sealed class ContainerTarget : IDisposable
         if (path is null) return false;
         try { _cgroup = CgroupTarget.Open(path, _mounts); }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException) { return false; }
-        Starts++;
         WritePlacement(timestampNs, "start", sink);
         if (tracker is not null) _cgroup.AdoptMembers(tracker, timestampNs, sink);
         return true;
