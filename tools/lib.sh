@@ -74,3 +74,43 @@ write_scratch_ring() { # DIR TICKS SEGMENT_MIB
   log "writing a ring of $2 ticks ($3 MiB segments) into $scratch_ring_dir/run"
   dotnet run -c Release --project "$root/bench/Tracekit.Benchmarks" -- write-ring "$scratch_ring_dir/run/node-1" "$2" "$3" >&2
 }
+
+# Container engines for the container tests: Debian's docker.io (dockerd 20.10 and its own client in /usr/bin;
+# a newer client elsewhere on PATH may speak an API version this daemon refuses), podman with runc (crun refuses
+# hybrid cgroups), and busybox-static, whose one binary is the root filesystem of the test image.
+ensure_container_engines() {
+  # busybox-static, not busybox: the image has no libc. Both install /bin/busybox, so the package is checked.
+  local busybox=busybox-static:busybox-static
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "ok installed" && busybox=
+  ensure_debian_packages dockerd:docker.io podman:podman runc:runc ${busybox:+"$busybox"}
+}
+
+# start_dockerd_if_needed: starts dockerd when no daemon answers on its default socket, and remembers its PID in
+# TRACEKIT_STARTED_DOCKERD_PID so that stop_started_dockerd stops only what this script started. --iptables=false:
+# the daemon leaves the host's firewall alone (its FORWARD DROP policy would cut other tests' bridges); published
+# ports on 127.0.0.1 still work through docker-proxy.
+start_dockerd_if_needed() {
+  TRACEKIT_STARTED_DOCKERD_PID=""
+  if /usr/bin/docker info >/dev/null 2>&1; then return 0; fi
+  log "starting dockerd (log: /var/log/tracekit-dockerd.log)"
+  dockerd --iptables=false --ip-forward=false >/var/log/tracekit-dockerd.log 2>&1 &
+  TRACEKIT_STARTED_DOCKERD_PID=$!
+  local waited=0
+  until /usr/bin/docker info >/dev/null 2>&1; do
+    if ! kill -0 "$TRACEKIT_STARTED_DOCKERD_PID" 2>/dev/null || [ "$waited" -ge 120 ]; then
+      log "dockerd did not start; the last lines of its log:"; tail -n 20 /var/log/tracekit-dockerd.log >&2
+      TRACEKIT_STARTED_DOCKERD_PID=""
+      return 1
+    fi
+    sleep 0.5; waited=$((waited + 1))
+  done
+}
+
+stop_started_dockerd() {
+  [ -n "${TRACEKIT_STARTED_DOCKERD_PID:-}" ] || return 0
+  log "stopping the dockerd this script started (pid $TRACEKIT_STARTED_DOCKERD_PID)"
+  kill -TERM "$TRACEKIT_STARTED_DOCKERD_PID" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$TRACEKIT_STARTED_DOCKERD_PID" 2>/dev/null && [ "$waited" -lt 60 ]; do sleep 0.5; waited=$((waited + 1)); done
+  TRACEKIT_STARTED_DOCKERD_PID=""
+}

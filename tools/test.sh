@@ -12,6 +12,10 @@ ensure_debian_packages stress-ng:stress-ng pidstat:sysstat nginx:nginx-light wrk
 # tmux is the terminal of the `tracekit top` test; chromium (headless) loads the HTML report.
 ensure_debian_packages tmux:tmux chromium:chromium
 ensure_aot_toolchain
+# Real container engines for the container tests; a dockerd this script starts is stopped when it exits.
+ensure_container_engines
+start_dockerd_if_needed
+trap stop_started_dockerd EXIT
 
 log "restoring"
 dotnet restore Tracekit.sln -nologo >&2
@@ -24,7 +28,7 @@ publish_binaries "$root"
 # The collector tests drive the native-AOT binary just published: that is what users run.
 export TRACEKIT_BIN="$root/bin/tracekit"
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; stop_started_dockerd' EXIT
 status=0
 for proj in tests/*/*.Tests.csproj; do
   name=$(basename "$proj" .csproj)

@@ -38,13 +38,16 @@ public sealed class DiagnosticSockets : IDisposable
     private readonly HashSet<int> _published = [];
     private readonly Dictionary<int, ulong> _keys = [];
     private readonly List<int> _gone = [];
+    private readonly ContainerSockets? _containers;
     private bool _listed;
 
-    public DiagnosticSockets(string? ipcRoot = null, string procRoot = "/proc")
+    /// <param name="containers">Also find .NET processes in containers (other mount namespaces): see <see cref="ContainerSockets"/>.</param>
+    public DiagnosticSockets(string? ipcRoot = null, string procRoot = "/proc", bool containers = false)
     {
         _ipcRoot = ipcRoot ?? Path.GetTempPath();
         _procRoot = procRoot;
         _watch = Libc.TryWatchDirectoryEntries(Encoding.UTF8.GetBytes(_ipcRoot + "\0"), out _);
+        if (containers) _containers = new ContainerSockets(procRoot);
     }
 
     /// <summary>False when inotify was unavailable: the folder is listed on every scan.</summary>
@@ -60,6 +63,7 @@ public sealed class DiagnosticSockets : IDisposable
         if (changed)
         {
             List();
+            _containers?.AddTo(_published, _keys);
             return _published;
         }
 
@@ -74,6 +78,8 @@ public sealed class DiagnosticSockets : IDisposable
             _published.Remove(pid);
             _keys.Remove(pid);
         }
+        // Containers' folders have no inotify watch of ours: they are listed on every scan.
+        _containers?.AddTo(_published, _keys);
         return _published;
     }
 
@@ -116,5 +122,9 @@ public sealed class DiagnosticSockets : IDisposable
     /// <summary>The process's start time in clock ticks; null when it is gone, a zombie, or unreadable.</summary>
     private ulong? StartTicks(int pid) => ProcessIdentity.StartTicks(pid, _procRoot);
 
-    public void Dispose() => _watch?.Dispose();
+    public void Dispose()
+    {
+        _watch?.Dispose();
+        _containers?.Dispose();
+    }
 }

@@ -159,7 +159,7 @@ public sealed class EventPipeCapture : IDisposable
         lock (_gate) return _finished.Exists(t => t.Pid == pid && t.State is TargetState.Detached or TargetState.Failed);
     }
 
-    private DiagnosticSockets Sockets => _sockets ??= new DiagnosticSockets();
+    private DiagnosticSockets Sockets => _sockets ??= new DiagnosticSockets(containers: true);
 
     private bool IsFollowed(int pid)
     {

@@ -138,4 +138,16 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, code);
         Assert.NotEmpty(stderr);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("web app")]
+    [InlineData("../web")]
+    public void Run_ContainerNotAName_ExitsTwoNamingTheFlag(string value)
+    {
+        var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", "r", "--out", _dir.Path, "--container", value, "--", "true");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--container '{value}' is not a container name", stderr);
+    }
 }

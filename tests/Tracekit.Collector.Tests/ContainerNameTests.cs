@@ -54,6 +54,9 @@ public sealed class ContainerNameTests : IDisposable
         Assert.All(samples, s => Assert.Equal($"/tracekit-slice-{_suffix}/docker-{_webId}.scope", s.Path));
         Assert.Contains(ring.Of<ProcessStart>(), p => p.Pid == member.Pid);
         Assert.NotEmpty(ring.SamplesOf(member.Pid));
+        // The image is Config's own "Image", not a label's of that name.
+        var start = Assert.Single(ring.Of<Placement>());
+        Assert.Equal(("start", "web", _webId, "web-image:1"), (start.Event, start.AppId, start.InstanceId, start.ModuleId));
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public sealed class ContainerNameTests : IDisposable
         string json = string.Create(CultureInfo.InvariantCulture, $$$"""
             {"StreamConfig":{},"State":{"Running":true,"Pid":4242,"Health":null},"ID":"{{{id}}}",
              "Created":"2025-01-01T00:00:00Z","Path":"sleep","Args":["infinity"],
-             "Config":{"Hostname":"{{{id[..12]}}}","Env":["PATH=/usr/bin"],"Labels":{"Name":"label"}},
+             "Config":{"Hostname":"{{{id[..12]}}}","Env":["PATH=/usr/bin"],"Labels":{"Name":"label","Image":"label"},"Image":"{{{name}}}-image:1"},
              "MountPoints":{"/data":{"Source":"","Destination":"/data","RW":true,"Name":"{{{volume}}}","Driver":"local"}},
              "Name":"/{{{name}}}","Driver":"overlay2","RestartCount":0}
             """);

@@ -14,13 +14,14 @@ internal static class RunCommand
     private static readonly Option<long?> EnqueueOption = new("--enqueue-ms") { Description = "When the job was queued, in epoch milliseconds (gives queue_time_ms)." };
     private static readonly Option<string?> InputOption = new("--input") { Description = "The job's input file (recorded, and its size as bytes_in)." };
     private static readonly Option<string?> OutputOption = new("--output") { Description = "The job's output file (recorded, and its size as bytes_out)." };
+    private static readonly Option<string?> ContainerOption = new("--container") { Description = "The job is the container of this name that the command starts (e.g. docker run --name NAME …): its CPU, peak memory and lifetime, not the engine client's. Docker and Podman names are looked up in their files on every tick until it runs." };
     private static readonly Argument<string[]> CommandArgument = new("command") { Description = "The job: a program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
     {
         var command = new Command("run", "Run a batch job under observation: sampled from its first tick, in a cgroup of its own. Returns the job's exit status.")
         {
-            RunIdOption, OutOption, NodeIdOption, StageOption, IntervalOption, TraceIdOption, EnqueueOption, InputOption, OutputOption, CommandArgument,
+            RunIdOption, OutOption, NodeIdOption, StageOption, IntervalOption, TraceIdOption, EnqueueOption, InputOption, OutputOption, ContainerOption, CommandArgument,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +42,7 @@ internal static class RunCommand
                     EnqueueEpochMs = parse.GetValue(EnqueueOption),
                     InputPath = parse.GetValue(InputOption),
                     OutputPath = parse.GetValue(OutputOption),
+                    Container = ParseContainer(parse.GetValue(ContainerOption)),
                     IntervalNs = intervalNs,
                     Command = argv[0],
                     Arguments = argv[1..],
@@ -64,5 +66,13 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    private static string? ParseContainer(string? value)
+    {
+        if (value is null) return null;
+        if (value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || c == '/'))
+            throw new ArgumentException($"--container '{value}' is not a container name (letters, digits, '_', '.', '-'; no spaces or '/')");
+        return value;
     }
 }

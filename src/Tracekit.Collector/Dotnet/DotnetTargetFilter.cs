@@ -19,14 +19,16 @@ internal sealed class DotnetTargetFilter
     private readonly IReadOnlyList<string> _pidDirectories;
     private readonly Regex? _match;
     private readonly IReadOnlyList<string> _cgroups;
+    private readonly IReadOnlyList<ContainerIdentity> _containers;
     private readonly byte[] _buffer = new byte[4096];
 
-    private DotnetTargetFilter(IReadOnlyList<int> pids, IReadOnlyList<string> pidDirectories, Regex? match, IReadOnlyList<string> cgroups)
+    private DotnetTargetFilter(IReadOnlyList<int> pids, IReadOnlyList<string> pidDirectories, Regex? match, IReadOnlyList<string> cgroups, IReadOnlyList<ContainerIdentity> containers)
     {
         _pids = pids;
         _pidDirectories = pidDirectories;
         _match = match;
         _cgroups = cgroups;
+        _containers = containers;
     }
 
     /// <summary>Null when every .NET process is followed: --all, or no target option besides the run's job folder.</summary>
@@ -40,14 +42,14 @@ internal sealed class DotnetTargetFilter
         if (settings.PidDirectory is { } d) dirs.Add(d);
         var filter = new DotnetTargetFilter(settings.Pids, dirs,
             settings.MatchPattern is null ? null : new Regex(settings.MatchPattern, RegexOptions.CultureInvariant),
-            ResolveCgroups(settings));
+            ResolveCgroups(settings), IdentifyContainers(settings));
         return filter.Selects;
     }
 
     public bool Selects(int pid)
     {
         if (_match is not null && Matches(pid)) return true;
-        if (_cgroups.Count > 0 && InCgroup(pid)) return true;
+        if ((_cgroups.Count > 0 || _containers.Count > 0) && InCgroup(pid)) return true;
         // --pid, --pid-dir and jobs follow children: the process or one of its ancestors is selected.
         int current = pid;
         for (int depth = 0; depth < MaxAncestors && current > 1; depth++)
@@ -103,6 +105,7 @@ internal sealed class DotnetTargetFilter
                 {
                     if (path == cg || path.StartsWith(cg + "/", StringComparison.Ordinal)) return true;
                 }
+                if (InContainer(path)) return true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -111,14 +114,33 @@ internal sealed class DotnetTargetFilter
         return false;
     }
 
+    /// <summary>
+    /// A container's cgroup is named after its id, in every hierarchy and across restarts (a container started
+    /// again gets a new cgroup under the same name), so the id in the path is what places a process in it.
+    /// </summary>
+    private bool InContainer(string path)
+    {
+        foreach (var container in _containers)
+        {
+            if (container.Id.Length > 0 && path.Contains(container.Id, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    private static List<ContainerIdentity> IdentifyContainers(CollectSettings settings)
+    {
+        if (settings.Containers.Count == 0) return [];
+        var mounts = CgroupMounts.Discover();
+        return settings.Containers.Select(c => ContainerResolver.Identify(c, mounts, out _)).ToList();
+    }
+
     /// <summary>The selected cgroups as paths relative to their hierarchy root, the form /proc/PID/cgroup uses.</summary>
     private static List<string> ResolveCgroups(CollectSettings settings)
     {
         var result = new List<string>();
-        if (settings.Cgroups.Count == 0 && settings.Containers.Count == 0) return result;
+        if (settings.Cgroups.Count == 0) return result;
         var mounts = CgroupMounts.Discover();
-        var paths = settings.Cgroups.Concat(settings.Containers.Select(c => ContainerResolver.Resolve(c, mounts)));
-        foreach (var path in paths)
+        foreach (var path in settings.Cgroups)
         {
             string relative = path;
             foreach (var m in mounts.Mounts)

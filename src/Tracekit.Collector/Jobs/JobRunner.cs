@@ -81,8 +81,9 @@ public sealed class JobRunner
         long? bytesIn = FileSize(_settings.InputPath);
         long? enqueueNs = _settings.EnqueueEpochMs is { } ms ? (long)anchor.TimestampNs + (ms * 1_000_000 - anchor.RealtimeNs) : null;
 
+        using var container = _settings.Container is { } containerName ? new ContainerJob(containerName, _settings) : null;
         ulong startNs = Monotonic.NowNs();
-        sink.Write(new InvocationStart
+        var startRecord = new InvocationStart
         {
             TimestampNs = startNs,
             TraceId = traceId,
@@ -96,7 +97,9 @@ public sealed class JobRunner
             Output = _settings.OutputPath,
             Cpuset = ReadCpuset(pid),
             Cgroup = cgroup?.RelativePath,
-        });
+        };
+        // With --container the invocation is the container's: ContainerJob writes its start once it runs.
+        if (container is null) sink.Write(startRecord);
 
         using var forwarding = new SignalForwarding(pid);
         using var tracker = new ProcessTracker((int)Math.Max(1, 100_000_000 / _settings.IntervalNs));
@@ -110,7 +113,7 @@ public sealed class JobRunner
         tracker.TryAdopt(pid, followChildren: true, Monotonic.NowNs(), sink);
         tracker.ExitRecordedByOwner(pid);
 
-        SampleUntilExit(process, tracker, discovery, cgroup, sink);
+        SampleUntilExit(process, tracker, discovery, cgroup, sink, container, startRecord);
         process.WaitForExit();
         if (Volatile.Read(ref endNs) == 0) Volatile.Write(ref endNs, Monotonic.NowNs());
         int exitCode = process.ExitCode;
@@ -141,7 +144,7 @@ public sealed class JobRunner
             SystemTimeUs = haveRusage ? children.SystemTimeUs : null,
             MaxRssKb = haveRusage ? children.MaxRssKb : null,
         });
-        sink.Write(new InvocationEnd
+        var endRecord = new InvocationEnd
         {
             TimestampNs = endNs,
             TraceId = traceId,
@@ -151,7 +154,9 @@ public sealed class JobRunner
             BytesOut = FileSize(_settings.OutputPath),
             CpuTimeNs = treeCpuNs,
             PeakRssKb = peakRssKb,
-        });
+        };
+        if (container is null) sink.Write(endRecord);
+        else container.Finish(startNs, endNs, exitCode, startRecord, endRecord, layout.StreamDirectory(streamName), sink, _log);
         sink.Write(ClockPair.Read().ToAnchor());
         ring.Flush();
         if (registration is not null) File.Delete(registration);
@@ -187,19 +192,26 @@ public sealed class JobRunner
         return process;
     }
 
-    private void SampleUntilExit(Process process, ProcessTracker tracker, ProcessDiscovery discovery, JobCgroup? cgroup, RecordSink sink)
+    private void SampleUntilExit(Process process, ProcessTracker tracker, ProcessDiscovery discovery, JobCgroup? cgroup, RecordSink sink,
+        ContainerJob? container, InvocationStart startRecord)
     {
         using var forks = ForkSentinel.Open();
         var schedule = new TickSchedule(Monotonic.NowNs(), _settings.IntervalNs);
-        while (!process.HasExited)
+        bool exitedBeforeTick = false;
+        // With --container, one tick is taken after the command exited (`docker run -d` returns once its container
+        // runs, possibly before a tick saw it), then ticks go on while the container runs.
+        while (container is null ? !process.HasExited : !exitedBeforeTick || container.KeepsRunning)
         {
+            exitedBeforeTick = process.HasExited;
             Monotonic.SleepUntilNs(schedule.NextDueNs);
             ulong nowNs = Monotonic.NowNs();
             schedule.Take(nowNs, out _);
+            bool forked = forks.CheckForkedSinceLastCall();
             // Only a new process on the host can be a new descendant of the job, so a quiet tick skips the listing.
-            if (forks.CheckForkedSinceLastCall() || tracker.HasExitsSinceScan) discovery.Scan(tracker, nowNs, sink);
+            if (forked || tracker.HasExitsSinceScan) discovery.Scan(tracker, nowNs, sink);
             tracker.Sample(nowNs, schedule.Ticks, sink);
             if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok) WriteCgroupSample(cgroup, nowNs, cg, sink);
+            container?.Tick(nowNs, forked, tracker, sink, startRecord);
         }
         tracker.Sample(Monotonic.NowNs(), schedule.Ticks + 1, sink);
     }

@@ -14,6 +14,8 @@ public sealed record JobSettings
     public string? OutputPath { get; init; }
     public long IntervalNs { get; init; } = 100_000_000;
     public long RingSizeInBytes { get; init; } = 4L << 20;
+    /// <summary>--container: the job is this container, which the command starts (ContainerJob); null = the command's own tree.</summary>
+    public string? Container { get; init; }
     public required string Command { get; init; }
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }

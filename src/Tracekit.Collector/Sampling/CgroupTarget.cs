@@ -66,9 +66,18 @@ public sealed class CgroupTarget : IDisposable
 
     public CgroupVersion Version => _stats.Version;
 
-    public void Sample(ulong timestampNs, RecordSink sink)
+    /// <summary>Writes one sample; false when the counters could not be read (a removed cgroup: a stopped container).</summary>
+    public bool Sample(ulong timestampNs, RecordSink sink)
     {
-        if (_stats.TryRead(out var s) != ProcReadStatus.Ok) return;
+        if (!Read(out var s)) return false;
+        Write(timestampNs, s, sink);
+        return true;
+    }
+
+    /// <summary>Reads the counters (kept fds, no allocation); false when they could not be read.</summary>
+    public bool Read(out Procfs.CgroupSample sample) => _stats.TryRead(out sample) == ProcReadStatus.Ok;
+
+    public void Write(ulong timestampNs, in Procfs.CgroupSample s, RecordSink sink) =>
         sink.Write(new RecordCgroupSample
         {
             TimestampNs = timestampNs,
@@ -79,7 +88,6 @@ public sealed class CgroupTarget : IDisposable
             MemoryPeakBytes = s.MemoryPeakBytes >= 0 ? s.MemoryPeakBytes : null,
             MemoryLimitBytes = s.MemoryLimitBytes >= 0 && s.MemoryLimitBytes != long.MaxValue ? s.MemoryLimitBytes : null,
         });
-    }
 
     /// <summary>Adopts every process listed in cgroup.procs that is not tracked yet.</summary>
     public void AdoptMembers(ProcessTracker tracker, ulong timestampNs, RecordSink sink)

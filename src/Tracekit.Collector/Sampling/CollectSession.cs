@@ -27,6 +27,7 @@ public sealed class CollectSession : IDisposable
     private readonly ProcessDiscovery _discovery;
     private readonly List<PidDirectoryWatcher> _pidDirectories = new();
     private readonly List<CgroupTarget> _cgroups;
+    private readonly List<ContainerTarget> _containers;
     private readonly SelfMonitor _self = new();
     private readonly PeerProber? _peers;
     private readonly LatenessHistogram _lateness = new();
@@ -34,10 +35,11 @@ public sealed class CollectSession : IDisposable
     private bool _accessDeniedWarned;
     private long _accessDeniedPublished;
 
-    private CollectSession(CollectSettings settings, RunLayout layout, RingWriter ring, List<CgroupTarget> cgroups)
+    private CollectSession(CollectSettings settings, RunLayout layout, RingWriter ring, List<CgroupTarget> cgroups, List<ContainerTarget> containers)
     {
         _settings = settings;
         _cgroups = cgroups;
+        _containers = containers;
         _layout = layout;
         _ring = ring;
         _sink = new RecordSink(ring);
@@ -64,6 +66,13 @@ public sealed class CollectSession : IDisposable
         // Before anything is written: a mistyped --cgroup or --container must leave no ring behind, or the
         // corrected command would find the run's ring taken and exit 3 instead of collecting.
         var cgroups = OpenCgroups(settings);
+        List<ContainerTarget> containers;
+        try { containers = OpenContainers(settings); }
+        catch
+        {
+            foreach (var c in cgroups) c.Dispose();
+            throw;
+        }
         var layout = new RunLayout(settings.OutDirectory, settings.RunId, settings.NodeId);
         RingWriter ring;
         try
@@ -74,12 +83,13 @@ public sealed class CollectSession : IDisposable
         catch
         {
             foreach (var c in cgroups) c.Dispose();
+            foreach (var c in containers) c.Dispose();
             throw;
         }
         CollectSession? session = null;
         try
         {
-            session = new CollectSession(settings, layout, ring, cgroups);
+            session = new CollectSession(settings, layout, ring, cgroups, containers);
             session.ResolveTargets();
             // The class is per thread: Start and Run must be called on the same thread (the command does so).
             session.IsRealtime = EnterPriority(settings.Priority);
@@ -92,6 +102,7 @@ public sealed class CollectSession : IDisposable
             {
                 ring.Dispose();
                 foreach (var c in cgroups) c.Dispose();
+                foreach (var c in containers) c.Dispose();
             }
             throw;
         }
@@ -104,7 +115,6 @@ public sealed class CollectSession : IDisposable
         {
             var mounts = CgroupMounts.Discover();
             foreach (var path in settings.Cgroups) cgroups.Add(CgroupTarget.Open(path, mounts));
-            foreach (var name in settings.Containers) cgroups.Add(CgroupTarget.Open(ContainerResolver.Resolve(name, mounts), mounts));
             return cgroups;
         }
         catch
@@ -113,6 +123,23 @@ public sealed class CollectSession : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A container that does not run yet (an engine knows its name) is followed from when it starts; one whose value
+    /// names nothing is an error, like a mistyped --cgroup.
+    /// </summary>
+    private static List<ContainerTarget> OpenContainers(CollectSettings settings)
+    {
+        var containers = new List<ContainerTarget>();
+        if (settings.Containers.Count == 0) return containers;
+        var mounts = CgroupMounts.Discover();
+        foreach (var name in settings.Containers)
+            containers.Add(ContainerTarget.Open(name, mounts, settings.NodeId, settings.Stage, ContainerLookEveryNs));
+        return containers;
+    }
+
+    /// <summary>How often a container that does not run is looked for.</summary>
+    private const long ContainerLookEveryNs = 100_000_000;
 
     private static RingWriter CreateRing(CollectSettings settings, RunLayout layout) =>
         RingWriter.Create(new RingOptions
@@ -154,6 +181,12 @@ public sealed class CollectSession : IDisposable
         if (_discovery.CanSelect(_processes)) _discovery.Scan(_processes, startNs, _sink);
         // Members of a selected cgroup are adopted now, not only after the host's next fork.
         foreach (var cg in _cgroups) cg.AdoptMembers(_processes, startNs, _sink);
+        foreach (var container in _containers)
+        {
+            container.Tick(startNs, forked: false, _processes, _sink);
+            if (!container.IsRunning)
+                Console.Error.WriteLine($"tracekit: --container '{container.Identity.Name}' ({container.Identity.Engine} id {container.Identity.Id}) does not run yet; it is sampled from when it starts");
+        }
         _peers?.Start();
         WarnAccessDeniedOnce();
         PublishAccessDenied();
@@ -230,6 +263,7 @@ public sealed class CollectSession : IDisposable
         }
         _processes.Sample(timestampNs, tickIndex, _sink);
         foreach (var cg in _cgroups) cg.Sample(timestampNs, _sink);
+        foreach (var container in _containers) container.Tick(timestampNs, forked, _processes, _sink);
         // Between ticks, not per record: the next ticks' ring pages become writable in one call, not a fault each.
         _ring.PrefaultAhead();
     }
@@ -272,6 +306,7 @@ public sealed class CollectSession : IDisposable
         _discovery.Dispose();
         foreach (var d in _pidDirectories) d.Dispose();
         foreach (var c in _cgroups) c.Dispose();
+        foreach (var c in _containers) c.Dispose();
         _self.Dispose();
         _ring.Dispose();
     }

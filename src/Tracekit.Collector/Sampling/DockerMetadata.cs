@@ -5,7 +5,8 @@ namespace Tracekit.Collector.Sampling;
 /// <summary>
 /// Turns a Docker container name into its id from Docker's own files, not its API: a name lives only in the
 /// engine's metadata (containers/&lt;id&gt;/config.v2.json, "Name": "/NAME"), never in a cgroup path, and asking the
-/// daemon would need its socket, a client and a running daemon. Read once at startup, never per tick.
+/// daemon would need its socket, a client and a running daemon. Read at startup and, while a followed container does
+/// not run, on each look for it (ContainerTarget), never on a tick that samples.
 /// </summary>
 internal static class DockerMetadata
 {
@@ -16,16 +17,20 @@ internal static class DockerMetadata
     public const string RootVariable = "TRACEKIT_DOCKER_ROOT";
     public const string DefaultRoot = "/var/lib/docker";
 
-    public static string Root => Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root ? root : DefaultRoot;
+    public static string Root => RootFrom(RootVariable, DefaultRoot);
+
+    /// <summary>An engine's data root: the environment variable when set, else the engine's default.</summary>
+    internal static string RootFrom(string variable, string defaultRoot) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } root ? root : defaultRoot;
 
     /// <summary>The folder that holds one folder per container (what an error message says was searched).</summary>
     public static string ContainersDirectory(string root) => Path.Join(root, "containers");
 
     /// <summary>
-    /// The full id of the container named <paramref name="name"/> (with or without Docker's leading '/'), or null;
+    /// The container named <paramref name="name"/> (with or without Docker's leading '/'), or null;
     /// <paramref name="problem"/> then says why the files could not be searched ("" when they were).
     /// </summary>
-    public static string? FindIdByName(string root, string name, out string problem)
+    public static ContainerIdentity? FindByName(string root, string name, out string problem)
     {
         problem = "";
         string wanted = name.StartsWith('/') ? name : "/" + name;
@@ -40,19 +45,22 @@ internal static class DockerMetadata
             try { json = File.ReadAllBytes(Path.Join(container, "config.v2.json")); }
             catch (UnauthorizedAccessException) { problem = "permission denied: Docker keeps it readable by root only"; continue; }
             catch (IOException) { continue; }
-            if (TryReadIdAndName(json, out var id, out var containerName) && containerName == wanted) return id;
+            if (TryReadIdAndName(json, out var id, out var containerName, out var image) && containerName == wanted)
+                return new ContainerIdentity(id, containerName.TrimStart('/'), image, "docker");
         }
         return null;
     }
 
     /// <summary>
-    /// The top-level "ID" and "Name" only: nested objects are skipped whole, since some of them have a "Name" of
-    /// their own (a volume's, in MountPoints) that must not be taken for the container's.
+    /// The top-level "ID" and "Name", and the image name the container was created from ("Config": {"Image"}). Other
+    /// nested objects are skipped whole, since some of them have a "Name" of their own (a volume's, in MountPoints)
+    /// that must not be taken for the container's.
     /// </summary>
-    internal static bool TryReadIdAndName(ReadOnlySpan<byte> json, out string id, out string name)
+    internal static bool TryReadIdAndName(ReadOnlySpan<byte> json, out string id, out string name, out string? image)
     {
         id = "";
         name = "";
+        image = null;
         var reader = new Utf8JsonReader(json);
         try
         {
@@ -61,11 +69,12 @@ internal static class DockerMetadata
             {
                 bool isId = reader.ValueTextEquals("ID"u8);
                 bool isName = reader.ValueTextEquals("Name"u8);
+                bool isConfig = reader.ValueTextEquals("Config"u8);
                 if (!reader.Read()) return false;
                 if (isId && reader.TokenType == JsonTokenType.String) id = reader.GetString()!;
                 else if (isName && reader.TokenType == JsonTokenType.String) name = reader.GetString()!;
+                else if (isConfig && reader.TokenType == JsonTokenType.StartObject) image = ReadConfigImage(ref reader);
                 else reader.Skip();
-                if (id.Length > 0 && name.Length > 0) break;
             }
         }
         catch (JsonException) { return false; }
@@ -73,5 +82,19 @@ internal static class DockerMetadata
         return name.Length > 0 && IsHexId(id);
     }
 
-    private static bool IsHexId(string id) => id.Length >= 12 && id.All(char.IsAsciiHexDigitLower);
+    /// <summary>"Config": {"Image": …}; leaves the reader on the object's end.</summary>
+    private static string? ReadConfigImage(ref Utf8JsonReader reader)
+    {
+        string? image = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isImage = reader.ValueTextEquals("Image"u8);
+            if (!reader.Read()) break;
+            if (isImage && reader.TokenType == JsonTokenType.String) image = reader.GetString();
+            else reader.Skip();
+        }
+        return image;
+    }
+
+    internal static bool IsHexId(string id) => id.Length >= 12 && id.All(char.IsAsciiHexDigitLower);
 }

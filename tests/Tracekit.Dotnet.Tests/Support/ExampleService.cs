@@ -99,7 +99,7 @@ public sealed class ExampleService : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -107,7 +107,7 @@ public sealed class ExampleService : IDisposable
     }
 
     /// <summary>The service's apphost, built by the project reference, in the same configuration as the tests.</summary>
-    private static string ServicePath()
+    internal static string ServicePath()
     {
         string configuration = typeof(ExampleService).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
