@@ -69,7 +69,7 @@ internal sealed class ContainerSockets : IDisposable
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
             string? mnt = ReadLink($"{dir}/ns/mnt");
             if (mnt is null || mnt == _ownMountNamespace) continue;
-            if (NamespacePid(pid) is not { } nsPid || StartTicks(pid) is not { } ticks) continue;
+            if (NamespacePid(pid) is not { } nsPid || ProcessIdentity.StartTicks(pid, _procRoot) is not { } ticks) continue;
             if (!_namespaces.TryGetValue(mnt, out var ns)) _namespaces[mnt] = ns = new Namespace { RootPid = pid };
             ns.ByNamespacePid[nsPid] = (pid, ticks);
         }
@@ -89,16 +89,6 @@ internal sealed class ContainerSockets : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return null;
-    }
-
-    private ulong? StartTicks(int pid)
-    {
-        try
-        {
-            byte[] stat = File.ReadAllBytes($"{_procRoot}/{pid}/stat");
-            return PidStatParser.TryParse(stat, out var parsed) ? parsed.StartTimeTicks : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
     private static string? ReadLink(string path)
