@@ -21,6 +21,9 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
     public void OnStart(StreamCursor record, in InvocationStart start)
     {
         audit.Invocations.Starts++;
+        double ratio = start.SampleRatio ?? 1.0;
+        if (ratio < 1) audit.Invocations.SampledStarts++;
+        audit.Invocations.EstimatedStarts += 1 / ratio;
         long? enqueueMs = start.EnqueueNs is long enqueueNs
             ? EpochClock.ToEpochMs(EpochClock.ToEpochNs(unchecked((ulong)enqueueNs), record.Anchor))
             : null;
