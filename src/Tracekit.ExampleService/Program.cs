@@ -7,6 +7,9 @@ builder.Logging.ClearProviders();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServiceJsonContext.Default));
 builder.Services.AddSingleton<KeyValueStore>();
 builder.Services.AddHttpClient();
+#if TRACEKIT_OTEL
+OtelTracing.Add(builder);
+#endif
 
 var app = builder.Build();
 // Tests only: an exact count of the requests the service completed, to compare with what tracing saw. Off by
