@@ -105,6 +105,8 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
         }
 
         WriteAdditions(row, start.PidStartTicks, start.Cgroup, end?.PeakRssKb);
+        // Only sampling sources write it (docs/cctf.md): rows of every other source keep their shape.
+        if (start.SampleRatio is double ratio) row.Number(CctfNames.SampleRatio, ratio);
         row.End();
     }
 
