@@ -31,7 +31,11 @@ internal static class OpendcCommand
     static OpendcCommand()
     {
         TasksOption.AcceptOnlyFromAmong("invocations", "processes");
-        SampledTasksOption.AcceptOnlyFromAmong("as-sampled", "scale");
+        SampledTasksOption.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is not ("as-sampled" or "scale")) result.AddError($"--sampled-tasks '{value}' must be as-sampled or scale");
+        });
     }
 
     public static Command Create(IConsoleOutput console)
