@@ -160,6 +160,64 @@ def table(path, results, args):
     return "\n".join(lines) + "\n"
 
 
+def med(results, name, key):
+    return statistics.median(w[key] for w in results[name]) if name in results else None
+
+
+def goals(all_results):
+    """Issue 15's goals, judged on the medians (throughput loss against the unobserved control of the same path)."""
+    rows = []
+    empty = all_results.get("/work?cpu_ms=0", {})
+    one_ms = all_results.get("/work?cpu_ms=1", {})
+
+    def loss(results, name):
+        base, rps = med(results, "unobserved", "rps"), med(results, name, "rps")
+        return None if base is None or rps is None else (base - rps) / base * 100
+
+    def cpu_loss(results, name):
+        base, cpu = med(results, "unobserved", "service_us_per_request"), med(results, name, "service_us_per_request")
+        return None if base is None or cpu is None else (cpu - base) / cpu * 100
+
+    full, otel = med(empty, "full", "service_us_per_request"), med(empty, "otel", "service_us_per_request")
+    if full is not None and otel is not None:
+        rows.append(("Tracekit full costs the service no more µs/request than OpenTelemetry AlwaysOn (empty requests)",
+                     f"{full:.2f} vs {otel:.2f} µs", full <= otel))
+    for name, limit in (("sampled10", 5.0), ("lean", 3.0)):
+        value = loss(empty, name)
+        if value is not None:
+            rows.append((f"{name}: throughput loss on empty requests ≤ {limit:g} %",
+                         f"{value:.1f} % (from CPU per request: {cpu_loss(empty, name):.1f} %)", value <= limit))
+    for name in one_ms:
+        if name.startswith("unobserved"):
+            continue
+        value = loss(one_ms, name)
+        rows.append((f"{name}: throughput loss on 1 ms requests ≤ 1 %", f"{value:.1f} % (from CPU per request: {cpu_loss(one_ms, name):.1f} %)", value <= 1.0))
+    if not rows:
+        return ""
+    lines = ["| goal | measured (median) | verdict |", "|---|---|---|"]
+    lines += [f"| {g} | {m} | {'met' if ok else '**missed**'} |" for g, m, ok in rows]
+    return "\n".join(lines) + "\n"
+
+
+def render(all_results, started, load_before, load_after, host, cpus, args):
+    head = ("## .NET tracing side by side: Tracekit modes and OpenTelemetry in process (issue 15)\n\n"
+        "`tools/dotnet-overhead.sh --side-by-side`: each variant gets a fresh example service (Release, workstation GC, "
+        "127.0.0.1), one warm-up window, then windows of `wrk -t1 -c16` at saturation, wrk, the service and the collector "
+        "sharing the machine's cores. req/s = wrk's completed requests per second; service CPU µs/request = the "
+        "service's utime+stime (/proc/PID/stat) over the window / wrk's completed requests; added = minus the "
+        "unobserved control's median; collector = the collector's own CPU per request. Loss = 1 − median / the "
+        "control's median. `unobserved-end` is the control again at the end: the spread of the two controls is the "
+        "noise. Variants: full = `--dotnet-sources metrics,gc,requests`; sampled10/sampled1 = the same with "
+        "`--dotnet-request-sample 0.1`/`0.01`; lean = `metrics,gc,requests-lean`; metrics = `metrics`; otel/otel10 "
+        "= the service built with `-p:TracekitOtel=true` (OpenTelemetry 1.21.0, ASP.NET Core instrumentation, batch "
+        "processor, discarding exporter; AlwaysOn / ParentBased(TraceIdRatioBased(0.1))), no collector.\n\n")
+    head += (f"Measured {started:%Y-%m-%d %H:%M} UTC on {host} ({cpus} CPUs), load average before "
+        f"{load_before[0]:.2f}, after {load_after[0]:.2f}; command: `tools/dotnet-overhead.sh --side-by-side "
+        f"--windows {args.windows} --seconds {args.seconds} --connections {args.connections}`.\n\n")
+    text = head + "\n".join(table(path, res, args) for path, res in all_results.items()) + "\n" + goals(all_results)
+    return text
+
+
 def main():
     p = argparse.ArgumentParser(prog="tools/dotnet-overhead.sh --side-by-side")
     p.add_argument("--windows", type=int, default=5)
@@ -169,7 +227,13 @@ def main():
     p.add_argument("--paths", default="/work?cpu_ms=0 /work?cpu_ms=1")
     p.add_argument("--out", help="write the markdown tables here")
     p.add_argument("--json", help="write every window here")
+    p.add_argument("--from-json", help="do not measure: render the tables of an earlier --json file")
     args = p.parse_args()
+    if args.from_json:
+        data = json.load(open(args.from_json))
+        print(render(data["results"], datetime.datetime.fromisoformat(data["started"]), data["load"][0], data["load"][1],
+                     data.get("host", socket.gethostname()), data.get("cpus", os.cpu_count()), argparse.Namespace(**data.get("args", {"windows": args.windows, "seconds": args.seconds, "connections": args.connections}))))
+        return
     variants = [v for v in args.variants.split(",") if v]
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
@@ -193,17 +257,15 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_after = os.getloadavg()
-    head = (f"Measured {started:%Y-%m-%d %H:%M} UTC on {socket.gethostname()} ({os.cpu_count()} CPUs), load average before "
-            f"{load_before[0]:.2f}, after {load_after[0]:.2f}; command: `tools/dotnet-overhead.sh --side-by-side "
-            f"--windows {args.windows} --seconds {args.seconds} --connections {args.connections}`.\n\n")
-    text = head + "\n".join(table(path, res, args) for path, res in all_results.items())
+    text = render(all_results, started, load_before, load_after, socket.gethostname(), os.cpu_count(), args)
     print(text)
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"started": started.isoformat(), "load": [load_before, load_after], "results": all_results}, f, indent=1)
+            json.dump({"started": started.isoformat(), "load": [load_before, load_after], "host": socket.gethostname(), "cpus": os.cpu_count(),
+                       "args": {"windows": args.windows, "seconds": args.seconds, "connections": args.connections}, "results": all_results}, f, indent=1)
 
 
 if __name__ == "__main__":
