@@ -16,6 +16,9 @@ var app = builder.Build();
 // default, so the service stays free of middleware (and of its cost) when it is observed for overhead.
 if (Environment.GetEnvironmentVariable("TRACEKIT_EXAMPLE_COUNT_REQUESTS") == "1") RequestCounter.Map(app);
 Routes.Map(app);
+#if TRACEKIT_OTEL
+OtelTracing.MapSpanCount(app);
+#endif
 app.Run();
 
 [JsonSerializable(typeof(ValidationResult))]

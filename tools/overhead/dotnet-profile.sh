@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # Where a .NET tracing mode's per-request cost goes in the example service (docs/dotnet-tracing.md, "Side by side"):
-#   tools/overhead/dotnet-profile.sh [--seconds S] [-- COLLECT-ARGS…]
+#   tools/overhead/dotnet-profile.sh [--seconds S] [--otel RATIO] [-- COLLECT-ARGS…]
 # Starts the example service with perf maps (DOTNET_PerfMapEnabled=1, so perf can name JIT-compiled frames), attaches
 # `bin/tracekit collect --dotnet PID COLLECT-ARGS…` (none: unobserved), drives it with wrk at saturation and records
 # `perf record -g` of the service for S seconds. Prints the top symbols by self time and the share of samples under
 # the tracing frames (EventSource writing, DiagnosticSource payload fetches, Activity creation, TPL activity ids).
+# --otel RATIO profiles the OpenTelemetry build of the service instead (-p:TracekitOtel=true, built if missing).
 # Needs: perf, wrk, bin/tracekit. Example: tools/overhead/dotnet-profile.sh -- --dotnet-sources requests --dotnet-request-sample 0.1
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-seconds=5
+seconds=5 otel=''
 while [[ $# -gt 0 ]]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
+    --otel) otel=$2; shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: $0 [--seconds S] [-- COLLECT-ARGS…]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds S] [--otel RATIO] [-- COLLECT-ARGS…]" >&2; exit 2 ;;
   esac
 done
 collect_args=("$@")
 service="$root/src/Tracekit.ExampleService/bin/Release/net10.0/tracekit-example-service"
 [[ -x $service ]] || dotnet build "$root/src/Tracekit.ExampleService" -c Release -nologo -v quiet >&2
+if [[ -n $otel ]]; then
+  service="$root/src/Tracekit.ExampleService/bin/otel/Release/net10.0/tracekit-example-service"
+  [[ -x $service ]] || dotnet build "$root/src/Tracekit.ExampleService" -c Release -nologo -v quiet -p:TracekitOtel=true >&2
+fi
 work=$(mktemp -d /tmp/tracekit-dotnet-profile.XXXXXX)
 svc_pid='' col_pid='' wrk_pid=''
 cleanup() {
@@ -29,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-DOTNET_gcServer=0 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "$service" --urls "http://127.0.0.1:$port" >"$work/service.log" 2>&1 &
+TRACEKIT_EXAMPLE_OTEL_RATIO=${otel:-1} DOTNET_gcServer=0 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "$service" --urls "http://127.0.0.1:$port" >"$work/service.log" 2>&1 &
 svc_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.2; done
 if [[ ${#collect_args[@]} -gt 0 ]]; then
@@ -42,7 +48,7 @@ wrk_pid=$!
 sleep 3 # past tiering and connection set-up
 perf record -q -g -F 999 -p "$svc_pid" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null
 wait "$wrk_pid" || true; wrk_pid=''
-echo "== collect args: ${collect_args[*]:-(unobserved)}; wrk: $(grep -E 'Requests/sec' "$work/wrk.txt")"
+echo "== ${otel:+OpenTelemetry build, ratio $otel; }collect args: ${collect_args[*]:-(none)}; wrk: $(grep -E 'Requests/sec' "$work/wrk.txt")"
 echo "== top symbols by self time"
 perf report -i "$work/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -25 | cut -c1-170 || true
 echo "== share of the service's samples with a tracing frame on the stack (inclusive)"

@@ -15,6 +15,13 @@ internal static class OtelTracing
 {
     public const string RatioVariable = "TRACEKIT_EXAMPLE_OTEL_RATIO";
 
+    /// <summary>Spans the exporter was handed (each batch's spans counted as they are discarded).</summary>
+    private static long s_exportedSpans;
+
+    /// <summary>`GET /otel/spans`: how many spans were exported so far, so a test can see the SDK at work.</summary>
+    public static void MapSpanCount(WebApplication app) =>
+        app.MapGet("/otel/spans", () => Interlocked.Read(ref s_exportedSpans).ToString(CultureInfo.InvariantCulture) + "\n");
+
     public static void Add(WebApplicationBuilder builder)
     {
         double ratio = double.TryParse(Environment.GetEnvironmentVariable(RatioVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double r) && r is > 0 and <= 1
@@ -27,17 +34,18 @@ internal static class OtelTracing
             .AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter())));
     }
 
-    /// <summary>Reads each span's name (as an exporter must touch what it exports) and keeps nothing.</summary>
+    /// <summary>Reads each span's name and tags (as an exporter must touch what it exports) and keeps nothing.</summary>
     private sealed class DiscardingExporter : BaseExporter<Activity>
     {
-        private long _spans;
-
         public override ExportResult Export(in Batch<Activity> batch)
         {
+            long spans = 0;
             foreach (var activity in batch)
             {
-                if (activity.DisplayName.Length >= 0) _spans++;
+                foreach (var tag in activity.TagObjects) _ = tag.Value;
+                if (activity.DisplayName.Length >= 0) spans++;
             }
+            Interlocked.Add(ref s_exportedSpans, spans);
             return ExportResult.Success;
         }
     }
