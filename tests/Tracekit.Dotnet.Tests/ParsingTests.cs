@@ -1,4 +1,3 @@
-using Tracekit.Dotnet.Tests.Support;
 using Tracekit.Load;
 using Tracekit.Dotnet.Parsing;
 using Tracekit.Format;
