@@ -69,6 +69,12 @@ if [ "$dotnet" = 1 ]; then
     bash "$root/tools/dotnet-overhead.sh" --repeats "$dn_repeats" --seconds "$dn_seconds" --sources "$sources" --path "$path" \
       --json "$artifacts/dotnet-overhead.json" >&2
   done
+  # Issue 15: every Tracekit mode and OpenTelemetry in process, side by side (~20 min; quick: 1 window of 2 s).
+  log ".NET side by side (tools/dotnet-overhead.sh --side-by-side)"
+  side_windows=5 side_seconds=5
+  [ "$quick" = 1 ] && side_windows=1 side_seconds=2
+  bash "$root/tools/dotnet-overhead.sh" --side-by-side --windows "$side_windows" --seconds "$side_seconds" \
+    --out "$root/docs/benchmarks-dotnet-side-by-side.md" --json "$artifacts/dotnet-side-by-side.json" >&2
 fi
 cut -d' ' -f1-3 /proc/loadavg > "$artifacts/loadavg-after"
 if [ -f "$artifacts/overhead.json" ]; then

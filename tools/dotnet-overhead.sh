@@ -11,8 +11,23 @@
 # repeated N times, so drift of a shared machine hits both conditions alike. Per observed window it reads the
 # collector's CPU (utime+stime from /proc/PID/stat) and the nettrace size. Prints one row per window and the
 # medians. Needs: wrk, bin/tracekit (source tools/lib.sh; publish_binaries .). Run on a quiet machine.
+#
+# Side by side (issue 15): tools/dotnet-overhead.sh --side-by-side [--windows N] [--seconds S] [--connections C]
+#   [--variants LIST] [--paths 'P1 P2'] [--out FILE.md] [--json FILE]
+# Each variant gets a fresh example service (its own process, a free port), one warm-up window, then N windows of
+# `wrk -t1 -cC -dS`: throughput (wrk's completed requests / s) and the SERVICE's own CPU per request (utime+stime
+# of /proc/PID/stat over the window, divided by wrk's completed requests), plus the collector's CPU per request.
+# Variants: unobserved, full (metrics,gc,requests), sampled10 and sampled1 (--dotnet-request-sample 0.1 / 0.01),
+# lean (metrics,gc,requests-lean), metrics (metrics only), otel and otel10 (the service built with
+# -p:TracekitOtel=true: OpenTelemetry .NET in process, AlwaysOn and ParentBased(TraceIdRatio 0.1)), and
+# unobserved-end (the control again, last, so drift over the run shows). Prints a markdown table per path with
+# the median and the spread (min..max) of every figure; --out writes it to a file.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [[ ${1:-} == --side-by-side ]]; then
+  shift
+  exec python3 "$root/tools/overhead/dotnet_side_by_side.py" "$@"
+fi
 repeats=3 seconds=10 connections=16 path='/work?cpu_ms=0' sources='' json=''
 while [[ $# -gt 0 ]]; do
   case $1 in

@@ -206,6 +206,11 @@ def render(args):
         out += report.sections(overhead, args.plots_prefix) + [""]
     if dotnet:
         out += dotnet_section(dotnet)
+    # The side-by-side figures (tools/dotnet-overhead.sh --side-by-side) are committed with their date, machine and
+    # command in their own file; they are kept here verbatim until that harness is re-run.
+    side = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "benchmarks-dotnet-side-by-side.md"))
+    if side:
+        out += [side, ""]
     if bdn_sections:
         out += ["## BenchmarkDotNet (bench/Tracekit.Benchmarks)", "",
                 "Mean time per operation (a record, a read, or one process for the procfs benchmarks); the ratio is to "

@@ -25,6 +25,8 @@ public sealed record CaptureMetadata
     /// <summary>"meter" or "eventcounters"; null when metrics were off.</summary>
     public string? MetricsSource { get; init; }
     public int MetricsIntervalSeconds { get; init; }
+    /// <summary>`--dotnet-request-sample`: the share of traces the target's sampler recorded (1: every request).</summary>
+    public double RequestSampleRatio { get; init; } = 1.0;
     public string RunId { get; init; } = "";
     public string NodeId { get; init; } = "";
     public string Stage { get; init; } = "";
@@ -62,6 +64,7 @@ public sealed record CaptureMetadata
             if (RuntimeMajorVersion is int major) json.WriteNumber("runtimeMajorVersion", major); else json.WriteNull("runtimeMajorVersion");
             json.WriteString("metricsSource", MetricsSource);
             json.WriteNumber("metricsIntervalSeconds", MetricsIntervalSeconds);
+            json.WriteNumber("requestSampleRatio", RequestSampleRatio);
             json.WriteString("runId", RunId);
             json.WriteString("nodeId", NodeId);
             json.WriteString("stage", Stage);
@@ -104,6 +107,9 @@ public sealed record CaptureMetadata
                 RuntimeMajorVersion = Int(root, "runtimeMajorVersion") is long v ? (int)v : null,
                 MetricsSource = Str(root, "metricsSource"),
                 MetricsIntervalSeconds = Int(root, "metricsIntervalSeconds") is long s ? (int)s : 0,
+                // Absent in captures made before sampling existed: every request was recorded.
+                RequestSampleRatio = root.TryGetProperty("requestSampleRatio", out var ratio) && ratio.ValueKind == JsonValueKind.Number
+                    && ratio.GetDouble() is > 0 and <= 1 ? ratio.GetDouble() : 1.0,
                 RunId = Str(root, "runId") ?? "",
                 NodeId = Str(root, "nodeId") ?? "",
                 Stage = Str(root, "stage") ?? "",

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Tracekit.Contracts;
 
 /// <summary>
@@ -13,6 +15,13 @@ public static class CaptureProviders
     public const string Metrics = "System.Diagnostics.Metrics";
     public const string DiagnosticSource = "Microsoft-Diagnostics-DiagnosticSource";
     public const string EventCounters = "System.Runtime";
+    /// <summary>ASP.NET Core's hosting EventSource: manifest RequestStart(method, path) and RequestStop().</summary>
+    public const string Hosting = "Microsoft.AspNetCore.Hosting";
+    /// <summary>
+    /// The TPL EventSource. Its TasksFlowActivityIds keyword makes EventSource Start/Stop events carry an activity
+    /// id that flows across awaits, which is what pairs a RequestStop with its RequestStart.
+    /// </summary>
+    public const string Tpl = "System.Threading.Tasks.TplEventSource";
     public const string RuntimeMeter = "System.Runtime";
 
     /// <summary>The first runtime with the System.Runtime meter; older ones get the EventCounters.</summary>
@@ -41,6 +50,31 @@ public static class CaptureProviders
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.EndRequest:-" + ServerFields + "\n" +
         "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.UnhandledException:-" + ServerFields + "\n" +
         "[AS]System.Net.Http/Stop:-TraceId;SpanId;ParentSpanId;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate";
+
+    /// <summary>
+    /// <see cref="RequestSpecs"/> with the runtime's ratio sampler (System.Diagnostics.DiagnosticSource 9+):
+    /// <c>[AS]Source/Event-ParentRatioSampler(R)</c>. A root request is recorded when the first 8 bytes of its trace
+    /// id, read as a signed big-endian integer, have an absolute value below R × long.MaxValue; a request with a
+    /// traceparent follows the caller's sampled flag, and HttpClient propagates the server span's flag, so a trace
+    /// is kept or dropped whole across services. The sampler needs an ActivitySource entry for the server span; the
+    /// cheapest one the syntax allows is its Start event without payload. Measured on runtime 10.0.12: an activity
+    /// the sampler did not record still gets its Start and Stop events and hosting still writes EndRequest, so the
+    /// server event carries <c>Recorded</c> and the decoder drops the unrecorded ones; the HttpClient span of an
+    /// unrecorded trace is not created at all (the sampler answers None for a local parent).
+    /// </summary>
+    public static string SampledRequestSpecs(double ratio)
+    {
+        string sampler = "-ParentRatioSampler(" + ratio.ToString("R", CultureInfo.InvariantCulture) + ")";
+        return
+            "[AS]Microsoft.AspNetCore/Start" + sampler + ":-\n" +
+            "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.EndRequest:-" + ServerFields + ";" + RecordedField + "\n" +
+            "Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.UnhandledException:-" + ServerFields + ";" + RecordedField + "\n" +
+            "[AS]System.Net.Http/Stop" + sampler + ":-TraceId;SpanId;ParentSpanId;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate;" +
+            "Recorded=Recorded";
+    }
+
+    /// <summary>The payload field that says whether the sampler recorded the request's trace (True/False).</summary>
+    public const string RecordedField = "Recorded=*Activity.Recorded";
 
     private const string ServerFields =
         "TraceId=*Activity.TraceId;SpanId=*Activity.SpanId;ParentSpanId=*Activity.ParentSpanId;StartTicks=*Activity.StartTimeUtc.Ticks;" +

@@ -17,7 +17,8 @@ internal sealed class EventDecoder(NettraceTarget target, IRecordSink sink)
 
     private readonly GcTracker _gc = new();
     private readonly List<string> _notes = [];
-    private long _eventsRead, _eventsLost, _undecodable, _invocations, _metricValues, _gcEvents;
+    private readonly LeanRequests _lean = new(target, sink);
+    private long _eventsRead, _eventsLost, _undecodable, _invocations, _unsampled, _metricValues, _gcEvents;
     private long _lastNs, _nextSelfReportNs;
 
     public void Subscribe(EventPipeEventSource source)
@@ -43,6 +44,8 @@ internal sealed class EventDecoder(NettraceTarget target, IRecordSink sink)
     {
         _eventsLost = (source ?? _source)?.EventsLost ?? _eventsLost;
         if (_lastNs > 0) WriteSelfMetrics(_lastNs);
+        if (_lean.Unfinished > 0)
+            Note($"{_lean.Unfinished} lean request(s) started but had not ended when the capture ended: not recorded");
     }
 
     public NettraceDecodeResult Result(long length, long position, string? damage) => new()
@@ -50,7 +53,8 @@ internal sealed class EventDecoder(NettraceTarget target, IRecordSink sink)
         EventsRead = _eventsRead,
         EventsLost = _eventsLost,
         Undecodable = _undecodable,
-        Invocations = _invocations,
+        Invocations = _invocations + _lean.Invocations,
+        Unsampled = _unsampled,
         MetricValues = _metricValues,
         GcEvents = _gcEvents,
         FileLengthInBytes = length,
@@ -108,12 +112,21 @@ internal sealed class EventDecoder(NettraceTarget target, IRecordSink sink)
             case CaptureProviders.EventCounters:
                 if (e.EventName == "EventCounters") OnEventCounter(e, ns);
                 break;
+            case CaptureProviders.Hosting:
+                if (e.EventName == "Request/Start") _lean.OnStart(e.ActivityID, ns, e.PayloadByName("method") as string, e.PayloadByName("path") as string);
+                else if (e.EventName == "Request/Stop") _lean.OnStop(e.ActivityID, ns);
+                break;
         }
     }
 
     private void OnRequest(string? name, TraceEvent e, long eventNs)
     {
         if (!ActivityStop.TryParse(name, e.PayloadByName("Arguments"), out var stop, out _)) return;
+        if (stop.Recorded == false)
+        {
+            _unsampled++;
+            return;
+        }
         long endNs = stop.EndNs(eventNs);
         long startNs;
         if (stop.Kind == SpanKind.Server)
@@ -138,6 +151,7 @@ internal sealed class EventDecoder(NettraceTarget target, IRecordSink sink)
             Path = stop.Path,
             Pid = target.Pid,
             PidStartTicks = (long?)target.PidStartTicks,
+            SampleRatio = target.RequestSampleRatio,
         });
         sink.Write(new InvocationEnd
         {

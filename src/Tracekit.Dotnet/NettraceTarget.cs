@@ -12,6 +12,8 @@ public sealed record NettraceTarget
     public string Module { get; init; } = "";
     /// <summary>Clock pairs in time order (at least one: the attach pair); see <see cref="RealtimeMinusMonotonicNs"/>.</summary>
     public IReadOnlyList<ClockPair> Anchors { get; init; } = [];
+    /// <summary>The share of traces the target's sampler recorded; every decoded request invocation carries it.</summary>
+    public double RequestSampleRatio { get; init; } = 1.0;
 
     /// <summary>
     /// realtime − monotonic at <paramref name="monotonicNs"/>: the latest pair at or before it (the first pair before
@@ -35,7 +37,7 @@ public sealed record NettraceTarget
         var pairs = new List<ClockPair>(anchors.Count + 1) { metadata.Attach };
         pairs.AddRange(anchors);
         pairs.Sort(static (a, b) => a.MonotonicNs.CompareTo(b.MonotonicNs));
-        return new NettraceTarget { Pid = metadata.Pid, PidStartTicks = metadata.PidStartTicks, Module = metadata.Module, Anchors = pairs };
+        return new NettraceTarget { Pid = metadata.Pid, PidStartTicks = metadata.PidStartTicks, Module = metadata.Module, Anchors = pairs, RequestSampleRatio = metadata.RequestSampleRatio };
     }
 }
 
@@ -48,6 +50,8 @@ public sealed record NettraceDecodeResult
     /// <summary>Events whose payload could not be decoded; skipped.</summary>
     public long Undecodable { get; init; }
     public long Invocations { get; init; }
+    /// <summary>Requests the target's sampler did not record (their events still arrive on runtime 10.0): not invocations.</summary>
+    public long Unsampled { get; init; }
     public long MetricValues { get; init; }
     public long GcEvents { get; init; }
     public long FileLengthInBytes { get; init; }

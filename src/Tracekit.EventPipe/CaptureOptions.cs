@@ -41,6 +41,18 @@ public sealed record CaptureOptions
     public bool Requests { get; init; } = true;
 
     /// <summary>
+    /// With <see cref="Requests"/>: the share of traces the target's ratio sampler marks as recorded, by trace id
+    /// (a request that arrives with a traceparent follows its sampled flag). 1 records every request.
+    /// </summary>
+    public double RequestSampleRatio { get; init; } = 1.0;
+
+    /// <summary>
+    /// Start and stop per ASP.NET Core request from the hosting EventSource's manifest events: method, path and
+    /// times only (no status, no trace id, no HttpClient calls). Exclusive with <see cref="Requests"/>.
+    /// </summary>
+    public bool LeanRequests { get; init; }
+
+    /// <summary>
     /// Read the System.Runtime EventCounters instead of the meter. Chosen by itself for a runtime older than .NET 9
     /// (no System.Runtime meter); this forces it (tests, comparisons).
     /// </summary>
@@ -63,7 +75,9 @@ public sealed record CaptureOptions
 
     public void Validate()
     {
-        if (!Metrics && !GcEvents && !Requests) throw new ArgumentException("nothing to trace: metrics, GC events and requests are all off");
+        if (!Metrics && !GcEvents && !Requests && !LeanRequests) throw new ArgumentException("nothing to trace: metrics, GC events and requests are all off");
+        if (Requests && LeanRequests) throw new ArgumentException("requests and lean requests are exclusive");
+        if (!(RequestSampleRatio > 0 && RequestSampleRatio <= 1)) throw new ArgumentException($"request sample ratio {RequestSampleRatio} is not in (0, 1]");
         if (string.IsNullOrEmpty(StreamsDirectory)) throw new ArgumentException("no streams folder");
         foreach (int pid in Pids)
         {

@@ -13,6 +13,8 @@ public static class CaptureSession
     private const long TimeSeriesValuesKeyword = 0x2;
     /// <summary>DiagnosticSourceEventSource.Keywords.Events.</summary>
     private const long DiagnosticSourceEventsKeyword = 0x2;
+    /// <summary>TplEventSource.Keywords.TasksFlowActivityIds.</summary>
+    private const long TasksFlowActivityIdsKeyword = 0x80;
 
     public static EventPipeSessionConfiguration Build(CaptureOptions options, string clientId, bool eventCounters)
     {
@@ -42,8 +44,16 @@ public static class CaptureSession
         }
         if (options.Requests)
         {
+            string specs = options.RequestSampleRatio < 1 ? CaptureProviders.SampledRequestSpecs(options.RequestSampleRatio) : CaptureProviders.RequestSpecs;
             providers.Add(new EventPipeProvider(CaptureProviders.DiagnosticSource, EventLevel.Informational, DiagnosticSourceEventsKeyword,
-                new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = CaptureProviders.RequestSpecs }));
+                new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = specs }));
+        }
+        if (options.LeanRequests)
+        {
+            // Hosting's RequestStart/RequestStop are informational with no keyword; the TPL keyword turns on the
+            // activity ids that pair them (a request may end on another thread than it started on).
+            providers.Add(new EventPipeProvider(CaptureProviders.Hosting, EventLevel.Informational, 0));
+            providers.Add(new EventPipeProvider(CaptureProviders.Tpl, EventLevel.Informational, TasksFlowActivityIdsKeyword));
         }
         // No rundown (method and module enumeration at stop) and no stacks: neither is needed, both cost the target.
         return new EventPipeSessionConfiguration(providers, options.BufferSizeInMb, requestRundown: false, requestStackwalk: false);

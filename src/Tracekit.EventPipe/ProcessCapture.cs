@@ -49,6 +49,7 @@ internal sealed class ProcessCapture
             RuntimeMajorVersion = runtime,
             MetricsSource = options.Metrics ? (eventCounters ? "eventcounters" : "meter") : null,
             MetricsIntervalSeconds = options.MetricsIntervalSeconds,
+            RequestSampleRatio = options.Requests ? options.RequestSampleRatio : 1.0,
             RunId = identity.RunId,
             NodeId = identity.NodeId,
             Stage = identity.Stage,

@@ -22,4 +22,5 @@ public static class DecodeMessages
     public const string KindMismatch = "record kind differs from the requested record type";
     public const string UndefinedEnumValue = "value is not defined for this enum field";
     public const string TrailingBytes = "trailing bytes after the record";
+    public const string SampleRatioOutOfRange = "sampleRatio must be above 0 and at most 1";
 }

@@ -158,6 +158,23 @@ public ref partial struct MsgPackReader
         return true;
     }
 
+    /// <summary>Reads nil as null, otherwise a float64 (or float32 widened exactly).</summary>
+    public bool TryReadNullableDouble(out double? value)
+    {
+        value = null;
+        if (NextIsNil)
+        {
+            _position++;
+            return true;
+        }
+        if (!TryReadDouble(out double read))
+        {
+            return false;
+        }
+        value = read;
+        return true;
+    }
+
     /// <summary>Reads a float64, or a float32 widened exactly.</summary>
     public bool TryReadDouble(out double value)
     {

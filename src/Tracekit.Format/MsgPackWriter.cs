@@ -56,6 +56,9 @@ public ref struct MsgPackWriter
     /// <summary>Writes nil when <paramref name="value"/> is null.</summary>
     public bool TryWriteInt64(long? value) => value.HasValue ? TryWriteInt64(value.GetValueOrDefault()) : TryWriteNil();
 
+    /// <summary>Writes nil when <paramref name="value"/> is null.</summary>
+    public bool TryWriteDouble(double? value) => value.HasValue ? TryWriteDouble(value.GetValueOrDefault()) : TryWriteNil();
+
     public bool TryWriteDouble(double value) =>
         Advance(MsgPackPrimitives.TryWriteDouble(_destination.Slice(_position), value, out int n), n);
 

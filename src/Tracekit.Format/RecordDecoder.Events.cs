@@ -7,7 +7,7 @@ public static partial class RecordDecoder
     {
         var r = new MsgPackReader(payload);
         record = default;
-        bool ok = TryBegin(ref r, RecordKind.InvocationStart, InvocationStart.ElementCount, out record.TimestampNs, out int extra)
+        bool ok = TryBegin(ref r, RecordKind.InvocationStart, InvocationStart.MinElementCount, out record.TimestampNs, out int extra)
             && r.TryReadString(out record.TraceId)
             && r.TryReadString(out record.SpanId)
             && r.TryReadNullableString(out record.ParentId)
@@ -22,8 +22,20 @@ public static partial class RecordDecoder
             && r.TryReadNullableString(out record.Output)
             && r.TryReadNullableString(out record.Cpuset)
             && r.TryReadNullableString(out record.Cgroup)
+            && TryReadSampleRatio(ref r, ref extra, out record.SampleRatio)
             && TryEnd(ref r, extra);
         return Finish(in r, ok, ref record, out error);
+    }
+
+    /// <summary>Version 1.1's appended field; absent in a 1.0 record (null). Outside (0, 1] it is damage.</summary>
+    private static bool TryReadSampleRatio(ref MsgPackReader r, ref int extra, out double? ratio)
+    {
+        ratio = null;
+        if (extra == 0) return true;
+        extra--;
+        int at = r.Position;
+        if (!r.TryReadNullableDouble(out ratio)) return false;
+        return ratio is null or (> 0 and <= 1) || r.Fail(at, DecodeMessages.SampleRatioOutOfRange);
     }
 
     public static bool TryDecode(ReadOnlySpan<byte> payload, out InvocationEnd record, out DecodeError error)

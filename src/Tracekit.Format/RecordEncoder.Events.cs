@@ -20,7 +20,8 @@ public static partial class RecordEncoder
             && w.TryWriteString(record.Input)
             && w.TryWriteString(record.Output)
             && w.TryWriteString(record.Cpuset)
-            && w.TryWriteString(record.Cgroup);
+            && w.TryWriteString(record.Cgroup)
+            && w.TryWriteDouble(record.SampleRatio);
         return Finish(in w, ok, out bytesWritten);
     }
 

@@ -93,6 +93,53 @@ public sealed class CliTests : IDisposable
         Assert.Contains($"--dotnet-buffer {sizeInMb} is not a size in MiB from 1 to 1024", stderr);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0.1")]
+    [InlineData("1.5")]
+    [InlineData("10%")]
+    [InlineData("abc")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void Collect_DotnetRequestSampleNotARatio_ExitsTwoNamingTheFlag(string ratio)
+    {
+        var (code, _, stderr) = TracekitBinary.Run(
+            "collect", "--run-id", "bad-ratio", "--out", _dir.Path, "--duration", "1s", "--dotnet", "--dotnet-request-sample", ratio);
+
+        _output.WriteLine(stderr);
+        Assert.Equal(2, code);
+        Assert.Contains($"--dotnet-request-sample '{ratio}' is not a ratio above 0 and at most 1", stderr);
+    }
+
+    [Theory]
+    [InlineData("--dotnet-request-sample", "0.1")] // without --dotnet
+    [InlineData("--dotnet-sources", "metrics,nonsense")]
+    [InlineData("--dotnet-sources", "requests,requests-lean")]
+    public void Collect_BadDotnetRequestOptions_ExitsTwoNamingTheFlag(string flag, string value)
+    {
+        string[] args = flag == "--dotnet-request-sample"
+            ? ["collect", "--run-id", "bad-dotnet", "--out", _dir.Path, "--duration", "1s", flag, value]
+            : ["collect", "--run-id", "bad-dotnet", "--out", _dir.Path, "--duration", "1s", "--dotnet", flag, value];
+
+        var (code, _, stderr) = TracekitBinary.Run(args);
+
+        _output.WriteLine(stderr);
+        Assert.Equal(2, code);
+        Assert.Contains(flag, stderr);
+    }
+
+    [Fact]
+    public void Collect_DotnetRequestSampleWithLeanOnly_ExitsTwoSayingItNeedsRequests()
+    {
+        var (code, _, stderr) = TracekitBinary.Run(
+            "collect", "--run-id", "bad-lean", "--out", _dir.Path, "--duration", "1s", "--dotnet", "--dotnet-sources", "requests-lean",
+            "--dotnet-request-sample", "0.5");
+
+        _output.WriteLine(stderr);
+        Assert.Equal(2, code);
+        Assert.Contains("--dotnet-request-sample needs the requests source", stderr);
+    }
+
     [Fact]
     public void Status_MissingRun_ExitsFour()
     {

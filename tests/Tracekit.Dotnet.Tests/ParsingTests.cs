@@ -62,6 +62,52 @@ public sealed class ParsingTests
         Assert.Equal(6_000_000_000L, stop.EndNs(6_000_000_000L));
     }
 
+    [Theory]
+    [InlineData("True", true)]
+    [InlineData("False", false)]
+    [InlineData(null, null)] // a session without a sampler writes no Recorded field
+    public void ActivityStopTryParse_RecordedField_TellsSampledFromDropped(string? recorded, bool? expected)
+    {
+        var pairs = new List<(string, string)> { ("TraceId", TraceId), ("SpanId", SpanId), ("StartTicks", "1") };
+        if (recorded is not null) pairs.Add(("Recorded", recorded));
+        Assert.True(ActivityStop.TryParse(ActivityStop.EndRequestEvent, Args([.. pairs]), out var stop, out _));
+        Assert.Equal(expected, stop.Recorded);
+    }
+
+    [Fact]
+    public void LeanRequests_InterleavedRequests_PairedByActivityIdNotByOrder()
+    {
+        var sink = new MemorySink();
+        var lean = new LeanRequests(new NettraceTarget { Pid = 42, Module = "svc" }, sink);
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+        lean.OnStart(a, 1_000, "GET", "/a");
+        lean.OnStart(b, 2_000, "POST", "/b");
+        lean.OnStop(b, 2_500);
+        lean.OnStop(a, 3_000);
+
+        Assert.Equal(2, lean.Invocations);
+        Assert.Equal([("POST", "/b", 2_000UL), ("GET", "/a", 1_000UL)], sink.Starts.Select(s => (s.Method!, s.Path!, s.TimestampNs)));
+        Assert.Equal([2_500UL, 3_000UL], sink.Ends.Select(e => e.TimestampNs));
+        Assert.Equal(sink.Starts.Select(s => s.SpanId), sink.Ends.Select(e => e.SpanId));
+        Assert.All(sink.Starts, s => Assert.Equal(("", 42, 1.0), (s.TraceId, s.Pid!.Value, s.SampleRatio!.Value)));
+        Assert.All(sink.Ends, e => Assert.Null(e.Status));
+    }
+
+    [Fact]
+    public void LeanRequests_StopWithoutStartOrNoActivityId_SkippedAndOpenStartsCounted()
+    {
+        var sink = new MemorySink();
+        var lean = new LeanRequests(new NettraceTarget { Pid = 42 }, sink);
+        lean.OnStop(Guid.NewGuid(), 1_000);         // began before the session
+        lean.OnStart(Guid.Empty, 1_000, "GET", "/"); // TPL activity ids off: cannot pair
+        lean.OnStop(Guid.Empty, 2_000);
+        lean.OnStart(Guid.NewGuid(), 3_000, "GET", "/open");
+
+        Assert.Equal(0, lean.Invocations);
+        Assert.Empty(sink.Starts);
+        Assert.Equal(1, lean.Unfinished);
+    }
+
     [Fact]
     public void ActivityStopTryParse_UnhandledException_Status500()
     {

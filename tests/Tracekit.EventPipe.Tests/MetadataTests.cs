@@ -24,6 +24,50 @@ public sealed class MetadataTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, CaptureMetadata.FileName + ".tmp")));
     }
 
+    [Fact]
+    public void CaptureMetadata_SampleRatio_RoundTripsAndAbsentReadsAsOne()
+    {
+        var sampled = new CaptureMetadata { Pid = 7, RequestSampleRatio = 0.01, Attach = new ClockPair(1, 2) };
+        sampled.WriteTo(_dir);
+        Assert.Contains("\"requestSampleRatio\": 0.01", File.ReadAllText(Path.Combine(_dir, CaptureMetadata.FileName)), StringComparison.Ordinal);
+        Assert.Equal(0.01, CaptureMetadata.TryRead(_dir, out _)!.RequestSampleRatio);
+
+        File.WriteAllText(Path.Combine(_dir, CaptureMetadata.FileName), "{\"format\":\"tracekit-dotnet-capture/1\",\"pid\":7}");
+        Assert.Equal(1.0, CaptureMetadata.TryRead(_dir, out _)!.RequestSampleRatio);
+    }
+
+    [Fact]
+    public void CaptureSession_Build_SampledRequests_RatioSamplerOnBothSourcesAndRecordedOnServerEvents()
+    {
+        var config = CaptureSession.Build(new CaptureOptions { StreamsDirectory = "/x", Metrics = false, GcEvents = false, RequestSampleRatio = 0.1 }, "c", false);
+
+        string specs = Assert.Single(config.Providers, p => p.Name == CaptureProviders.DiagnosticSource).Arguments!["FilterAndPayloadSpecs"];
+        string[] lines = specs.Split('\n');
+        Assert.Equal("[AS]Microsoft.AspNetCore/Start-ParentRatioSampler(0.1):-", lines[0]);
+        Assert.StartsWith("[AS]System.Net.Http/Stop-ParentRatioSampler(0.1):-", lines[3], StringComparison.Ordinal);
+        Assert.All(lines[1..3], l => Assert.EndsWith(";" + CaptureProviders.RecordedField, l, StringComparison.Ordinal));
+        // The DiagnosticListener line that makes hosting create the Activity by itself would bypass the sampler.
+        Assert.DoesNotContain("Microsoft.AspNetCore/Microsoft.AspNetCore.Hosting.HttpRequestIn", specs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CaptureSession_Build_LeanRequests_HostingEventSourceAndTplActivityIdsOnly()
+    {
+        var config = CaptureSession.Build(new CaptureOptions { StreamsDirectory = "/x", Metrics = false, GcEvents = false, Requests = false, LeanRequests = true }, "c", false);
+
+        Assert.Equal([CaptureProviders.Hosting, CaptureProviders.Tpl], config.Providers.Select(p => p.Name));
+        Assert.Equal(0x80, config.Providers.Last().Keywords);
+    }
+
+    [Fact]
+    public void CaptureOptions_Validate_RejectsBadRatiosAndBothRequestSources()
+    {
+        Assert.Throws<ArgumentException>(new CaptureOptions { StreamsDirectory = "/x", RequestSampleRatio = 0 }.Validate);
+        Assert.Throws<ArgumentException>(new CaptureOptions { StreamsDirectory = "/x", RequestSampleRatio = 1.01 }.Validate);
+        Assert.Throws<ArgumentException>(new CaptureOptions { StreamsDirectory = "/x", RequestSampleRatio = double.NaN }.Validate);
+        Assert.Throws<ArgumentException>(new CaptureOptions { StreamsDirectory = "/x", LeanRequests = true }.Validate);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{\"format\":\"something-else\"}")]
@@ -65,7 +109,7 @@ public sealed class MetadataTests : IDisposable
     }
 
     [Fact]
-    public void CaptureProviders_Build_SharedMetricsSessionAtTheIntervalWithOwnClientId()
+    public void CaptureSession_Build_SharedMetricsSessionAtTheIntervalWithOwnClientId()
     {
         var config = CaptureSession.Build(new CaptureOptions { StreamsDirectory = "/x", IntervalNs = 2_000_000_000 }, "client-7", eventCounters: false);
         var metrics = Assert.Single(config.Providers, p => p.Name == CaptureProviders.Metrics);
@@ -95,7 +139,7 @@ public sealed class MetadataTests : IDisposable
 
     [Theory]
     [MemberData(nameof(SourceCombinations))]
-    public void CaptureProviders_Build_AnySourceCombination_NoCpuSampleProfilerAndNoStacks(bool metrics, bool gc, bool requests, bool eventCounters)
+    public void CaptureSession_Build_AnySourceCombination_NoCpuSampleProfilerAndNoStacks(bool metrics, bool gc, bool requests, bool eventCounters)
     {
         var options = new CaptureOptions { StreamsDirectory = "/x", Metrics = metrics, GcEvents = gc, Requests = requests };
         var config = CaptureSession.Build(options, "c", eventCounters);

@@ -223,6 +223,57 @@ public sealed class DecoderRulesTests
         Assert.Equal(new DecodeError(3, DecodeMessages.InvalidUtf8), error);
     }
 
+    [Fact]
+    public void TryDecode_InvocationStartOfVersion10_DecodesWithoutSampleRatio()
+    {
+        byte[] payload = InvocationStartWith(ratioElements: 0, (ref w) => { });
+
+        Assert.True(RecordDecoder.TryDecode(payload, out InvocationStart record, out _));
+        Assert.Equal(("t", "s", "/p", (double?)null), (record.TraceId, record.SpanId, record.Path, record.SampleRatio));
+    }
+
+    [Fact]
+    public void TryDecode_InvocationStartWithRatio_ReadsIt()
+    {
+        byte[] payload = InvocationStartWith(ratioElements: 1, (ref w) => w.Write(0.01));
+
+        Assert.True(RecordDecoder.TryDecode(payload, out InvocationStart record, out _));
+        Assert.Equal(0.01, record.SampleRatio);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-0.5)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void TryDecode_InvocationStartRatioOutsideZeroToOne_IsDamageAtTheField(double ratio)
+    {
+        byte[] payload = InvocationStartWith(ratioElements: 1, (ref w) => w.Write(ratio));
+
+        Assert.False(RecordDecoder.TryDecode(payload, out InvocationStart _, out DecodeError error));
+        Assert.Equal(new DecodeError(payload.Length - 9, DecodeMessages.SampleRatioOutOfRange), error);
+    }
+
+    [Fact]
+    public void TryDecode_InvocationStartRatioAsInteger_IsDamage()
+    {
+        byte[] payload = InvocationStartWith(ratioElements: 1, (ref w) => w.Write(1));
+
+        Assert.False(RecordDecoder.TryDecode(payload, out InvocationStart _, out DecodeError error));
+        Assert.Equal(new DecodeError(payload.Length - 1, DecodeMessages.ExpectedFloat), error);
+    }
+
+    /// <summary>An InvocationStart written field by field by the MessagePack package, 1.0 fields then the ratio's elements.</summary>
+    private static byte[] InvocationStartWith(int ratioElements, WriteAction ratio) => Build((ref w) =>
+    {
+        w.WriteArrayHeader(InvocationStart.MinElementCount + ratioElements);
+        w.Write(8); w.Write(1UL); w.Write("t"); w.Write("s");
+        for (int i = 0; i < 4; i++) w.WriteNil(); // parentId, moduleId, instanceId, enqueueNs
+        w.WriteNil(); w.Write("/p"); // method, path
+        for (int i = 0; i < 6; i++) w.WriteNil(); // pid … cgroup
+        ratio(ref w);
+    });
+
     private delegate void WriteAction(ref MessagePackWriter writer);
 
     private static byte[] Build(WriteAction write)

@@ -37,6 +37,9 @@ internal static class Gens
 
     public static readonly Gen<int?> NullableInt32 = Gen.Nullable(Int32, 0.25);
 
+    /// <summary>InvocationStart.SampleRatio: nil, or a ratio in (0, 1] (1 itself often: the unsampled default).</summary>
+    public static readonly Gen<double?> SampleRatio = Gen.Nullable(Gen.Frequency((3, Gen.Double[double.Epsilon, 1]), (1, Gen.Const(1.0))), 0.25);
+
     public static readonly Gen<double> Double = Gen.Frequency((4, Gen.Double), (1, Gen.Double.Special));
 
     /// <summary>Valid Unicode scalars (no lone surrogates, which UTF-8 cannot carry), astral planes included.</summary>
@@ -111,12 +114,12 @@ internal static class Gens
             }),
         RecordKind.InvocationStart => Gen.Select(
             Gen.Select(UInt64, String, String, NullableString, NullableString, NullableString, NullableInt64, NullableString),
-            Gen.Select(NullableString, NullableInt32, NullableInt64, NullableString, NullableString, NullableString, NullableString),
+            Gen.Select(NullableString, NullableInt32, NullableInt64, NullableString, NullableString, NullableString, NullableString, SampleRatio),
             (a, b) => (object)new InvocationStart
             {
                 TimestampNs = a.Item1, TraceId = a.Item2, SpanId = a.Item3, ParentId = a.Item4, ModuleId = a.Item5, InstanceId = a.Item6,
                 EnqueueNs = a.Item7, Method = a.Item8, Path = b.Item1, Pid = b.Item2, PidStartTicks = b.Item3, Input = b.Item4,
-                Output = b.Item5, Cpuset = b.Item6, Cgroup = b.Item7,
+                Output = b.Item5, Cpuset = b.Item6, Cgroup = b.Item7, SampleRatio = b.Item8,
             }),
         RecordKind.InvocationEnd => Gen.Select(UInt64, String, String, NullableInt32, NullableInt64, NullableInt64, NullableInt64, NullableInt64,
             (ts, trace, span, status, bytesIn, bytesOut, cpu, peak) => (object)new InvocationEnd

@@ -42,11 +42,19 @@ public sealed class LayoutTests
     }
 
     [Fact]
-    public void TryEncode_InvocationStart_UsesArray16ForSixteenElements()
+    public void TryEncode_InvocationStart_UsesArray16ForSeventeenElements()
     {
         var record = new InvocationStart { TimestampNs = 1, TraceId = "t", SpanId = "s" };
 
-        Assert.Equal("DC0010" + "08" + "01" + "A174" + "A173" + string.Concat(Enumerable.Repeat("C0", 12)), Hex(record));
+        Assert.Equal("DC0011" + "08" + "01" + "A174" + "A173" + string.Concat(Enumerable.Repeat("C0", 13)), Hex(record));
+    }
+
+    [Fact]
+    public void TryEncode_InvocationStartWithSampleRatio_AppendsFloat64Last()
+    {
+        var record = new InvocationStart { TimestampNs = 1, TraceId = "t", SpanId = "s", SampleRatio = 0.1 };
+
+        Assert.Equal("DC0011" + "08" + "01" + "A174" + "A173" + string.Concat(Enumerable.Repeat("C0", 12)) + "CB3FB999999999999A", Hex(record));
     }
 
     [Fact]
@@ -80,7 +88,7 @@ public sealed class LayoutTests
     [InlineData(RecordKind.ProcessStart, "TimestampNs Pid StartTicks Ppid Command CommandLine?")]
     [InlineData(RecordKind.ProcessExit, "TimestampNs Pid StartTicks ExitStatus? UserTimeUs? SystemTimeUs? MaxRssKb?")]
     [InlineData(RecordKind.CgroupSample, "TimestampNs Path Version CpuUsageNs MemoryBytes MemoryPeakBytes? MemoryLimitBytes?")]
-    [InlineData(RecordKind.InvocationStart, "TimestampNs TraceId SpanId ParentId? ModuleId? InstanceId? EnqueueNs? Method? Path? Pid? PidStartTicks? Input? Output? Cpuset? Cgroup?")]
+    [InlineData(RecordKind.InvocationStart, "TimestampNs TraceId SpanId ParentId? ModuleId? InstanceId? EnqueueNs? Method? Path? Pid? PidStartTicks? Input? Output? Cpuset? Cgroup? SampleRatio?")]
     [InlineData(RecordKind.InvocationEnd, "TimestampNs TraceId SpanId Status? BytesIn? BytesOut? CpuTimeNs? PeakRssKb?")]
     [InlineData(RecordKind.DotnetMetric, "TimestampNs Pid Meter Instrument Value Unit?")]
     [InlineData(RecordKind.DotnetEvent, "TimestampNs Pid EventType Sequence DurationNs? Detail?")]

@@ -56,6 +56,7 @@ internal static class OracleReader
                 InstanceId = StrOrNil(ref r), EnqueueNs = I64OrNil(ref r), Method = StrOrNil(ref r), Path = StrOrNil(ref r),
                 Pid = (int?)I64OrNil(ref r, int.MinValue, int.MaxValue), PidStartTicks = I64OrNil(ref r), Input = StrOrNil(ref r),
                 Output = StrOrNil(ref r), Cpuset = StrOrNil(ref r), Cgroup = StrOrNil(ref r),
+                SampleRatio = count > InvocationStart.MinElementCount ? F64OrNil(ref r) : null,
             },
             RecordKind.InvocationEnd => new InvocationEnd
             {
@@ -99,7 +100,10 @@ internal static class OracleReader
             },
             _ => throw new InvalidDataException("unknown kind " + kind),
         };
-        int known = (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
+        // A version 1.0 InvocationStart (no sampleRatio) is whole at its minimum count.
+        int known = record is InvocationStart && count == InvocationStart.MinElementCount
+            ? InvocationStart.MinElementCount
+            : (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
         if (count < known)
         {
             throw new InvalidDataException("array shorter than the kind");
@@ -162,6 +166,8 @@ internal static class OracleReader
         Expect(ref r, MessagePackType.Float);
         return r.ReadDouble();
     }
+
+    private static double? F64OrNil(ref MessagePackReader r) => r.TryReadNil() ? null : F64(ref r);
 
     private static string Str(ref MessagePackReader r)
     {

@@ -51,6 +51,7 @@ internal static class OracleWriter
                 w.Write(r.TimestampNs); w.Write(r.TraceId); w.Write(r.SpanId); w.Write(r.ParentId); w.Write(r.ModuleId);
                 w.Write(r.InstanceId); Int(ref w, r.EnqueueNs); w.Write(r.Method); w.Write(r.Path); Int(ref w, r.Pid);
                 Int(ref w, r.PidStartTicks); w.Write(r.Input); w.Write(r.Output); w.Write(r.Cpuset); w.Write(r.Cgroup);
+                Float(ref w, r.SampleRatio);
                 break;
             case InvocationEnd r:
                 w.Write(r.TimestampNs); w.Write(r.TraceId); w.Write(r.SpanId); Int(ref w, r.Status); Int(ref w, r.BytesIn);
@@ -90,6 +91,18 @@ internal static class OracleWriter
         WriteExtras(ref w, extraElements);
         w.Flush();
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Float(ref MessagePackWriter w, double? value)
+    {
+        if (value.HasValue)
+        {
+            w.Write(value.Value);
+        }
+        else
+        {
+            w.WriteNil();
+        }
     }
 
     private static void Int(ref MessagePackWriter w, long? value)

@@ -25,8 +25,9 @@ internal static class CollectCommand
     private static readonly Option<string?> HostIntervalOption = new("--host-interval") { Description = "How often host CPU, memory and network are read: a multiple of --interval. Default: --interval, but at least 100ms (/proc/stat counts in 10 ms ticks, so faster host reads add cost, not information)." };
     private static readonly Option<string> PriorityOption = new("--priority") { Description = "auto: the sampling thread runs realtime (SCHED_FIFO 1) when permitted (root or CAP_SYS_NICE), so a loaded host does not delay ticks; realtime: the same, or fail; normal: never.", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string[]> DotnetOption = new("--dotnet") { Description = "Capture .NET processes over EventPipe (runtime metrics, GC, requests): 'all' (or nothing) for those the other target options select, every .NET process when there are none; or PIDs.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
-    private static readonly Option<string[]> DotnetSourcesOption = new("--dotnet-sources") { Description = "With --dotnet: what to capture, comma-separated, from metrics (System.Runtime meter at max(--interval, 1s)), gc (GC start/stop and pauses), requests (one invocation per ASP.NET Core request and HttpClient call). Default: all three.", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string[]> DotnetSourcesOption = new("--dotnet-sources") { Description = "With --dotnet: what to capture, comma-separated, from metrics (System.Runtime meter at max(--interval, 1s)), gc (GC start/stop and pauses), requests (one invocation per ASP.NET Core request and HttpClient call), requests-lean (instead of requests: start and stop per ASP.NET Core request with method, path and times; no status, no trace id, no HttpClient calls; cheaper). Default: metrics,gc,requests.", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<int?> DotnetBufferOption = new("--dotnet-buffer") { Description = "With --dotnet: EventPipe's buffer in each target, in MiB (1 to 1024). When the collector falls behind for longer than the buffer holds, the target drops events and the converter reports how many. Default: 16." };
+    private static readonly Option<string?> DotnetRequestSampleOption = new("--dotnet-request-sample") { Description = "With --dotnet and the requests source: the share of traces recorded, a ratio above 0 and at most 1 (0.1 = 10%). The target's sampler decides by trace id, so a trace is kept or dropped whole across services; a request with a traceparent follows its sampled flag. Each invocation records its ratio; reports scale counts by it. Default: 1." };
     private static readonly Option<string[]> PeerOption = new("--peer") { Description = "HOST[:PORT] to measure the RTT to by TCP connect time (repeatable; port 22 by default)." };
 
     public static Command Create()
@@ -35,6 +36,7 @@ internal static class CollectCommand
         {
             RunIdOption, NodeIdOption, StageOption, OutOption, IntervalOption, DurationOption, RingSizeOption,
             PolicyOption, MaxSizeOption, PidOption, PidDirOption, MatchOption, CgroupOption, ContainerOption, AllOption, PeerOption, HostIntervalOption, PriorityOption, DotnetOption, DotnetSourcesOption, DotnetBufferOption,
+            DotnetRequestSampleOption,
         };
         command.SetAction(parse =>
         {
@@ -135,12 +137,15 @@ internal static class CollectCommand
         {
             if (sourcesGiven) throw new ArgumentException("--dotnet-sources needs --dotnet");
             if (bufferMb is not null) throw new ArgumentException("--dotnet-buffer needs --dotnet");
+            if (parse.GetResult(DotnetRequestSampleOption) is not null) throw new ArgumentException("--dotnet-request-sample needs --dotnet");
             return null;
         }
         if (bufferMb is < 1 or > Dotnet.DotnetSelection.MaxBufferSizeInMb)
             throw new ArgumentException($"--dotnet-buffer {bufferMb} is not a size in MiB from 1 to {Dotnet.DotnetSelection.MaxBufferSizeInMb}");
         var selection = Dotnet.DotnetSelection.Parse(parse.GetValue(DotnetOption) ?? []);
         if (sourcesGiven) selection = selection.WithSources(parse.GetValue(DotnetSourcesOption) ?? []);
+        if (parse.GetResult(DotnetRequestSampleOption) is not null)
+            selection = selection.WithRequestSample(parse.GetValue(DotnetRequestSampleOption));
         return bufferMb is { } mb ? selection with { BufferSizeInMb = mb } : selection;
     }
 

@@ -29,6 +29,8 @@ internal sealed class DotnetCollect : IDisposable
             Metrics = selection.Metrics,
             GcEvents = selection.Gc,
             Requests = selection.Requests,
+            LeanRequests = selection.LeanRequests,
+            RequestSampleRatio = selection.RequestSampleRatio,
             BufferSizeInMb = selection.BufferSizeInMb,
         }, new CaptureIdentity(settings.RunId, settings.NodeId, settings.Stage), Log);
         capture.Start();

@@ -7,7 +7,10 @@ namespace Tracekit.Collector.Dotnet;
 public sealed record DotnetSelection(IReadOnlyList<int> Pids)
 {
     /// <summary>The names `--dotnet-sources` takes, in the order `--help` lists them.</summary>
-    public static readonly string[] SourceNames = ["metrics", "gc", "requests"];
+    public static readonly string[] SourceNames = ["metrics", "gc", "requests", LeanSourceName];
+
+    /// <summary>Requests from the hosting EventSource's manifest events: cheaper, without status or trace id.</summary>
+    public const string LeanSourceName = "requests-lean";
 
     public bool Discover => Pids.Count == 0;
 
@@ -19,6 +22,12 @@ public sealed record DotnetSelection(IReadOnlyList<int> Pids)
 
     /// <summary>One invocation per ASP.NET Core request and per outgoing HttpClient call.</summary>
     public bool Requests { get; init; } = true;
+
+    /// <summary>`requests-lean`: start and stop per ASP.NET Core request with method, path and times only.</summary>
+    public bool LeanRequests { get; init; }
+
+    /// <summary>`--dotnet-request-sample`: the share of traces the target's sampler records (0 &lt; ratio ≤ 1).</summary>
+    public double RequestSampleRatio { get; init; } = 1.0;
 
     /// <summary>
     /// `--dotnet-buffer`: EventPipe's buffer in each target, MiB. A larger one rides out longer stalls of the
@@ -48,8 +57,28 @@ public sealed record DotnetSelection(IReadOnlyList<int> Pids)
             }
         }
         if (names.Count == 0) throw new ArgumentException($"--dotnet-sources needs at least one of {string.Join(", ", SourceNames)}");
-        return this with { Metrics = names.Contains("metrics"), Gc = names.Contains("gc"), Requests = names.Contains("requests") };
+        if (names.Contains("requests") && names.Contains(LeanSourceName))
+            throw new ArgumentException($"--dotnet-sources takes requests or {LeanSourceName}, not both");
+        var result = this with
+        {
+            Metrics = names.Contains("metrics"), Gc = names.Contains("gc"), Requests = names.Contains("requests"), LeanRequests = names.Contains(LeanSourceName),
+        };
+        return result.CheckSampleApplies();
     }
+
+    /// <summary>Applies `--dotnet-request-sample RATIO`: a number above 0 and at most 1, in invariant notation.</summary>
+    public DotnetSelection WithRequestSample(string? value)
+    {
+        if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double ratio)
+            || !(ratio > 0 && ratio <= 1))
+            throw new ArgumentException($"--dotnet-request-sample '{value}' is not a ratio above 0 and at most 1 (for 10% write 0.1)");
+        return (this with { RequestSampleRatio = ratio }).CheckSampleApplies();
+    }
+
+    private DotnetSelection CheckSampleApplies() =>
+        RequestSampleRatio < 1 && !Requests
+            ? throw new ArgumentException("--dotnet-request-sample needs the requests source (the lean source has no trace id to sample by)")
+            : this;
 
     /// <summary>Parses the option's values: nothing or "all" → discovery; otherwise PIDs.</summary>
     public static DotnetSelection Parse(IReadOnlyList<string> values)

@@ -81,6 +81,21 @@ public static partial class AuditReport
         }
 
         md.AppendLine();
+        SampledInvocations(md, nodes);
+    }
+
+    /// <summary>Sampled sources record a share of the requests: the counts above are recorded ones, scaled here.</summary>
+    private static void SampledInvocations(StringBuilder md, IReadOnlyList<NodeAudit> nodes)
+    {
+        if (nodes.All(static n => n.Invocations.SampledStarts == 0)) return;
+        md.AppendLine("Sampled requests: some invocations were recorded by a sampling source (`--dotnet-request-sample`), so the counts above are the recorded ones. Scaled by 1 / sampleRatio they stand for:").AppendLine();
+        foreach (var n in nodes.Where(static n => n.Invocations.SampledStarts > 0))
+        {
+            var i = n.Invocations;
+            md.AppendLine(Inv($"- {n.NodeId}: {i.SampledStarts:N0} of {i.Starts:N0} starts were sampled; scaled, the {i.Starts:N0} starts stand for ~{Math.Round(i.EstimatedStarts):N0} requests (estimate)."));
+        }
+
+        md.AppendLine();
     }
 
     private static void DamageSection(StringBuilder md, string runDirectory, IReadOnlyList<NodeAudit> nodes)

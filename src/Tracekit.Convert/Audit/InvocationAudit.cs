@@ -19,6 +19,12 @@ public sealed class InvocationAudit
     /// <summary>A second start with the same (trace_id, span_id) before the first ended.</summary>
     public long DuplicateStarts { get; set; }
 
+    /// <summary>Starts recorded by a sampling source (sampleRatio below 1, docs/ring-format.md version 1.1).</summary>
+    public long SampledStarts { get; set; }
+
+    /// <summary>Starts scaled to the requests they stand for: the sum of 1 / sampleRatio (1 for an unsampled start).</summary>
+    public double EstimatedStarts { get; set; }
+
     /// <summary>Invocations that name a pid.</summary>
     public long WithPid { get; set; }
 

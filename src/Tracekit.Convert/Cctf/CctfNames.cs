@@ -67,6 +67,7 @@ internal static class CctfNames
     public static readonly JsonName Cgroup = JsonName.Of("cgroup");
     public static readonly JsonName PidStartTicks = JsonName.Of("pid_start_ticks");
     public static readonly JsonName PeakRssKb = JsonName.Of("peak_rss_kb");
+    public static readonly JsonName SampleRatio = JsonName.Of("sample_ratio");
 
     // placement_events.jsonl.
     public static readonly JsonName AppId = JsonName.Of("app_id");

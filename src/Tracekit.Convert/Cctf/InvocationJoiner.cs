@@ -21,6 +21,9 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
     public void OnStart(StreamCursor record, in InvocationStart start)
     {
         audit.Invocations.Starts++;
+        double ratio = start.SampleRatio ?? 1.0;
+        if (ratio < 1) audit.Invocations.SampledStarts++;
+        audit.Invocations.EstimatedStarts += 1 / ratio;
         long? enqueueMs = start.EnqueueNs is long enqueueNs
             ? EpochClock.ToEpochMs(EpochClock.ToEpochNs(unchecked((ulong)enqueueNs), record.Anchor))
             : null;
@@ -102,6 +105,8 @@ internal sealed class InvocationJoiner(JsonlFile file, NodeAudit audit, ProcessM
         }
 
         WriteAdditions(row, start.PidStartTicks, start.Cgroup, end?.PeakRssKb);
+        // Only sampling sources write it (docs/cctf.md): rows of every other source keep their shape.
+        if (start.SampleRatio is double ratio) row.Number(CctfNames.SampleRatio, ratio);
         row.End();
     }
 

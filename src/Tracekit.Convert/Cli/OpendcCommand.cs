@@ -21,15 +21,28 @@ internal static class OpendcCommand
         Description = "Merge adjacent fragments of a task while their usage stays within this many MHz.",
         DefaultValueFactory = _ => 0.1,
     };
+    public static readonly Option<string> SampledTasksOption = new("--sampled-tasks")
+    {
+        Description = "With --tasks invocations, for requests recorded at a sample ratio below 1 (collect --dotnet-request-sample): as-sampled writes only the recorded ones; scale writes each round(1 / ratio) times, so the workload carries as many tasks as requests were served. The report says which.",
+        DefaultValueFactory = _ => "as-sampled",
+    };
     public static readonly Option<bool> SalvageOption = new("--salvage") { Description = "Convert around corruption in the middle of a ring instead of failing." };
 
-    static OpendcCommand() => TasksOption.AcceptOnlyFromAmong("invocations", "processes");
+    static OpendcCommand()
+    {
+        TasksOption.AcceptOnlyFromAmong("invocations", "processes");
+        SampledTasksOption.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is not ("as-sampled" or "scale")) result.AddError($"--sampled-tasks '{value}' must be as-sampled or scale");
+        });
+    }
 
     public static Command Create(IConsoleOutput console)
     {
         var command = new Command("opendc", "Convert a run to an OpenDC workload: tasks.parquet, fragments.parquet, topology.json (docs/opendc.md).")
         {
-            RunDirOption, OutOption, TasksOption, MergeOption, SalvageOption,
+            RunDirOption, OutOption, TasksOption, MergeOption, SalvageOption, SampledTasksOption,
         };
         command.SetAction(parse => ConvertCli.Guard(console, () =>
         {
@@ -41,6 +54,7 @@ internal static class OpendcCommand
                 Mode = parse.GetValue(TasksOption) == "processes" ? TaskMode.Processes : TaskMode.Invocations,
                 MergeBelowMhz = parse.GetValue(MergeOption),
                 Salvage = parse.GetValue(SalvageOption),
+                ScaleSampled = parse.GetValue(SampledTasksOption) == "scale",
             }, console);
         }));
         return command;
@@ -60,6 +74,7 @@ internal static class OpendcCommand
         double expected = result.Tasks.Sum(t => t.ExpectedMhzSeconds);
         double written = result.Tasks.Sum(t => t.FragmentMhzSeconds);
         double error = expected == 0 ? 0 : Math.Abs(written - expected) / expected;
+        if (result.SampledTasks > 0) console.Out.WriteLine("opendc: " + ConversionReport.SampledLine(options, result)[2..]);
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"opendc: {result.Tasks.Count} tasks, {result.Fragments} fragments in {options.OutputDirectory}; CPU conserved: Σ usage×duration = {written:0.###} MHz·s vs measured {expected:0.###} MHz·s ({error:P3} off)"));
 

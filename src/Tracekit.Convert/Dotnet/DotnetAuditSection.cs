@@ -35,6 +35,12 @@ internal static class DotnetAuditSection
         int damaged = captures.Count(static x => x.Decode?.Damage is not null);
         text.AppendLine();
         text.AppendLine(string.Create(c, $"EventPipe lost events, all captures: {lost}. Damaged (cut short) captures: {damaged} of {captures.Count}."));
+        foreach (var capture in captures.Where(static x => x.Metadata is { RequestSampleRatio: < 1 } && x.Decode is not null))
+        {
+            var d = capture.Decode!;
+            double ratio = capture.Metadata!.RequestSampleRatio;
+            text.AppendLine(string.Create(c, $"Sampled capture {capture.Folder}: requests sampled at {ratio * 100:0.###}% by trace id in the target; {d.Invocations} invocations kept, {d.Unsampled} requests not sampled (dropped); scaled by 1/{ratio:0.###}, the kept invocations stand for ~{Math.Round(d.Invocations / ratio)} (kept + dropped: {d.Invocations + d.Unsampled})."));
+        }
         return text.ToString();
     }
 

@@ -14,6 +14,7 @@ internal static class ConversionReport
         s.AppendLine(inv, $"- run: `{options.RunDirectory}`");
         s.AppendLine(inv, $"- mode: `{options.Mode.ToString().ToLowerInvariant()}`, merge below {options.MergeBelowMhz} MHz");
         s.AppendLine(inv, $"- tasks: {result.Tasks.Count}, fragments: {result.Fragments}");
+        if (result.SampledTasks > 0) s.AppendLine(SampledLine(options, result));
         double expected = result.Tasks.Sum(t => t.ExpectedMhzSeconds), written = result.Tasks.Sum(t => t.FragmentMhzSeconds);
         s.AppendLine(inv, $"- conservation: Σ cpu_usage × duration = {written:0.###} MHz·s; measured CPU-seconds × MHz = {expected:0.###} MHz·s; difference {(expected == 0 ? 0 : Math.Abs(written - expected) / expected):P4} (limit 1%)");
         s.AppendLine().AppendLine("| task | name | node | duration ms | CPU s | MHz | Σ usage×duration MHz·s | error |").AppendLine("|---|---|---|---|---|---|---|---|");
@@ -26,4 +27,9 @@ internal static class ConversionReport
         }
         return s.ToString();
     }
+
+    /// <summary>Says whether the tasks of sampled requests are the recorded ones only or scaled (`--sampled-tasks`).</summary>
+    public static string SampledLine(OpendcOptions options, OpendcResult result) => options.ScaleSampled
+        ? string.Create(CultureInfo.InvariantCulture, $"- sampled requests: {result.SampledTasks} tasks came from sampled requests; scaled (`--sampled-tasks scale`): each written round(1 / sampleRatio) times, {result.ScaledCopies} copies added, so the task count stands for the requests served")
+        : string.Create(CultureInfo.InvariantCulture, $"- sampled requests: {result.SampledTasks} tasks came from sampled requests; written as sampled (`--sampled-tasks as-sampled`): only the recorded requests are tasks, the workload has fewer tasks than the service served");
 }

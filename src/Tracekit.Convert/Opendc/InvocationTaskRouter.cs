@@ -26,6 +26,8 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         public readonly Dictionary<int, long> RssByPid = new();
         public long PendingEpochNs;
         public long PeakRssKb;
+        /// <summary>InvocationStart.sampleRatio: below 1 for a sampled request.</summary>
+        public double SampleRatio = 1;
     }
 
     private readonly Dictionary<(string, string), Open> _bySpan = new();
@@ -59,6 +61,15 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         }
     }
 
+    /// <summary>`--sampled-tasks scale`: a sampled invocation becomes round(1 / sampleRatio) identical tasks.</summary>
+    public bool ScaleSampled { get; init; }
+
+    /// <summary>Tasks made from sampled invocations (sampleRatio below 1), before any scaling.</summary>
+    public int SampledTasks { get; private set; }
+
+    /// <summary>Tasks added by scaling (beyond the sampled tasks themselves).</summary>
+    public long ScaledCopies { get; private set; }
+
     /// <summary>Invocations that were not made tasks because an open task already held their PID or cgroup.</summary>
     public int OverlapsRefused { get; private set; }
 
@@ -88,6 +99,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             Fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal),
             Cgroup = string.IsNullOrEmpty(s.Cgroup) ? null : s.Cgroup,
             RootPid = s.Pid ?? 0,
+            SampleRatio = s.SampleRatio ?? 1,
         };
         if (open.Fresh) open.Series = new TaskSeries(startNs, 0, EffectiveMhz, Builder.Spill);
         _bySpan[(s.TraceId, s.SpanId)] = open;
@@ -161,7 +173,14 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     private void Complete(Open o, long peakRssKb)
     {
         Unindex(o);
-        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, NodeCores, peakRssKb);
+        int copies = 1;
+        if (o.SampleRatio < 1)
+        {
+            SampledTasks++;
+            if (ScaleSampled) copies = Math.Max(1, (int)Math.Round(1 / o.SampleRatio));
+            ScaledCopies += copies - 1;
+        }
+        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, NodeCores, peakRssKb, copies);
     }
 
     private void Unindex(Open o)

@@ -21,6 +21,8 @@ public sealed class OpendcOptions
     public TaskMode Mode { get; init; } = TaskMode.Invocations;
     public double MergeBelowMhz { get; init; } = 0.1;
     public bool Salvage { get; init; }
+    /// <summary>`--sampled-tasks scale`: each task of a sampled request is written round(1 / sampleRatio) times.</summary>
+    public bool ScaleSampled { get; init; }
 }
 
 /// <summary>What one task conserved: the check that Σ usage × duration equals measured CPU × MHz.</summary>
@@ -36,6 +38,9 @@ public sealed class OpendcResult
     public required IReadOnlyList<TaskAccount> Tasks { get; init; }
     public long Fragments { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
+    /// <summary>Tasks made from sampled requests (sampleRatio below 1), and the copies scaling added.</summary>
+    public long SampledTasks { get; init; }
+    public long ScaledCopies { get; init; }
 }
 
 /// <summary>
@@ -81,7 +86,7 @@ public static class OpendcConverter
         var warnings = new List<string>();
         var topology = new List<TopologyNode>();
         long fragmentCount;
-        long bytesBefore = 0;
+        long bytesBefore = 0, sampledTasks = 0, scaledCopies = 0;
         using (var spill = new FragmentSpill(options.OutputDirectory))
         using (var fragments = new FragmentsParquetWriter(fragmentsPath))
         {
@@ -92,7 +97,7 @@ public static class OpendcConverter
                 var cursors = node.Streams.Select(s => new StreamCursor(new StreamContext(s, string.Empty), observer, options.Salvage)).ToList();
                 using IRecordSource source = cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
                 var router = options.Mode == TaskMode.Invocations
-                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId)
+                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId) { ScaleSampled = options.ScaleSampled }
                     : new ProcessTaskRouter(builder, node.NodeId);
                 long count = 0;
                 while (source.MoveNext(out var payload))
@@ -106,6 +111,11 @@ public static class OpendcConverter
                 {
                     warnings.Add($"node '{node.NodeId}': {invocations.OverlapsRefused} invocation(s) started on a PID or cgroup an open task already held " +
                         $"(first: '{invocations.FirstRefusedName}'); they are not tasks, the earlier task keeps that CPU (use --tasks processes for the whole process)");
+                }
+                if (router is InvocationTaskRouter sampled)
+                {
+                    sampledTasks += sampled.SampledTasks;
+                    scaledCopies += sampled.ScaledCopies;
                 }
                 if (router.MaxMhz <= 0) warnings.Add($"node '{node.NodeId}' recorded no max MHz; assumed {FallbackMaxMhz} MHz per core");
                 if (router.NodeInfo is { } info)
@@ -123,7 +133,8 @@ public static class OpendcConverter
         }
         TasksParquetWriter.Write(outputs.Add("tasks.parquet"), tasks);
         if (topology.Count > 0) TopologyWriter.Write(outputs.Add("topology.json"), topology);
-        return new OpendcResult { OutputDirectory = options.OutputDirectory, Tasks = accounts, Fragments = fragmentCount, Warnings = warnings };
+        return new OpendcResult { OutputDirectory = options.OutputDirectory, Tasks = accounts, Fragments = fragmentCount, Warnings = warnings,
+            SampledTasks = sampledTasks, ScaledCopies = scaledCopies };
     }
 }
 

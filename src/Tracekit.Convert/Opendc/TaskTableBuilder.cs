@@ -29,28 +29,39 @@ public sealed class TaskTableBuilder
     /// <summary>Where open tasks put their older fragments (null: all in memory).</summary>
     public FragmentSpill? Spill { get; }
 
-    public void Complete(TaskSeries series, string name, string nodeId, long submissionTimeMs, double maxMhz, int nodeCores, long peakRssKb)
+    /// <param name="copies">
+    /// How many tasks this series becomes: more than 1 for a sampled request scaled to the requests it stands for
+    /// (`--sampled-tasks scale`); the copies are identical but for their id and a <c>#N</c> name suffix.
+    /// </param>
+    public void Complete(TaskSeries series, string name, string nodeId, long submissionTimeMs, double maxMhz, int nodeCores, long peakRssKb, int copies = 1)
     {
         series.Finish();
         int id = _tasks.Count + 1;
         var merger = new FragmentMerger(_mergeBelowMhz);
+        var written = copies > 1 ? new List<OpendcFragment>() : null;
         long durationMs = 0;
         double mhzMs = 0;
         foreach (var f in series.ReadFragments())
         {
-            if (merger.Push(f with { TaskId = id }, out var merged)) Write(merged, ref durationMs, ref mhzMs);
+            if (merger.Push(f with { TaskId = id }, out var merged)) Write(merged, written, ref durationMs, ref mhzMs);
         }
-        if (merger.Flush(out var last)) Write(last, ref durationMs, ref mhzMs);
+        if (merger.Flush(out var last)) Write(last, written, ref durationMs, ref mhzMs);
 
         int cpuCount = Math.Clamp((int)Math.Ceiling(series.PeakCores - JitterCores), 1, Math.Max(1, nodeCores));
         long memMiB = Math.Max(1, (peakRssKb + 1023) / 1024);
-        _tasks.Add(new OpendcTask(id, submissionTimeMs, durationMs, cpuCount, cpuCount * maxMhz, memMiB * 1000, name));
-        _accounts.Add(new TaskAccount(id, name, nodeId, durationMs, series.CpuNs / 1e9, maxMhz, mhzMs / 1000));
+        for (int copy = 0; copy < copies; copy++, id = _tasks.Count + 1)
+        {
+            string copyName = copy == 0 ? name : $"{name}#{copy + 1}";
+            if (copy > 0) foreach (var f in written!) _fragments.Append(f with { TaskId = id });
+            _tasks.Add(new OpendcTask(id, submissionTimeMs, durationMs, cpuCount, cpuCount * maxMhz, memMiB * 1000, copyName));
+            _accounts.Add(new TaskAccount(id, copyName, nodeId, durationMs, series.CpuNs / 1e9, maxMhz, mhzMs / 1000));
+        }
     }
 
-    private void Write(in OpendcFragment fragment, ref long durationMs, ref double mhzMs)
+    private void Write(in OpendcFragment fragment, List<OpendcFragment>? written, ref long durationMs, ref double mhzMs)
     {
         _fragments.Append(fragment);
+        written?.Add(fragment);
         durationMs += fragment.DurationMs;
         mhzMs += fragment.CpuUsageMhz * fragment.DurationMs;
     }

@@ -38,6 +38,11 @@ internal struct ActivityStop
     /// </summary>
     public string? Path;
     public int? Status;
+    /// <summary>
+    /// Whether the target's ratio sampler recorded the span's trace: null when the session did not sample (no
+    /// <c>Recorded</c> field), false for a request the decoder must drop.
+    /// </summary>
+    public bool? Recorded;
 
     public const string ClientActivity = "System.Net.Http.HttpRequestOut";
     public const string EndRequestEvent = "Microsoft.AspNetCore.Hosting.EndRequest";
@@ -60,7 +65,7 @@ internal struct ActivityStop
             case ClientActivity: stop.Kind = SpanKind.Client; break;
             default: problem = $"unexpected event '{name}'"; return false;
         }
-        string? traceId = null, spanId = null, parentId = null, durationTicks = null, startTicks = null, endTimestamp = null, tags = null, method = null, path = null, status = null;
+        string? traceId = null, spanId = null, parentId = null, durationTicks = null, startTicks = null, endTimestamp = null, tags = null, method = null, path = null, status = null, recorded = null;
         if (arguments is IEnumerable items)
         {
             foreach (var item in items)
@@ -80,6 +85,7 @@ internal struct ActivityStop
                     case "Method": method = value; break;
                     case "Path": path = value; break;
                     case "Status": status = value; break;
+                    case "Recorded": recorded = value; break;
                 }
             }
         }
@@ -88,6 +94,7 @@ internal struct ActivityStop
             problem = "the event has no W3C trace id or span id (no current Activity)";
             return false;
         }
+        stop.Recorded = bool.TryParse(recorded, out bool isRecorded) ? isRecorded : null;
         stop.TraceId = traceId!;
         stop.SpanId = spanId!;
         stop.ParentId = IsHex(parentId, 16) && parentId != NoParent ? parentId : null;

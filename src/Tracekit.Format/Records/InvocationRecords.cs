@@ -5,7 +5,10 @@ namespace Tracekit.Format;
 /// <summary>Kind 8: an invocation (request or batch job) started.</summary>
 public record struct InvocationStart
 {
-    public const int ElementCount = 16;
+    /// <summary>Elements written (version 1.1: <see cref="SampleRatio"/> appended).</summary>
+    public const int ElementCount = 17;
+    /// <summary>Elements of a version 1.0 record, the fewest a reader accepts.</summary>
+    public const int MinElementCount = 16;
     public ulong TimestampNs;
     /// <summary>Required; null is written as an empty string.</summary>
     public string TraceId;
@@ -24,6 +27,11 @@ public record struct InvocationStart
     public string? Output;
     public string? Cpuset;
     public string? Cgroup;
+    /// <summary>
+    /// Version 1.1: the share of traces the source recorded (0 &lt; ratio ≤ 1); counts scale by its inverse. Null:
+    /// the source did not sample (read as 1).
+    /// </summary>
+    public double? SampleRatio;
 }
 
 /// <summary>Kind 9: an invocation ended.</summary>

@@ -26,10 +26,12 @@ public sealed class ExampleService : IDisposable
     /// Starts the service and waits until it answers. <paramref name="environment"/> adds variables;
     /// <paramref name="launcher"/> is a command that execs the service (e.g. setpriv as another user), so the PID is the service's.
     /// </summary>
-    public static ExampleService Start(IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
+    /// <param name="servicePath">Another build of the service (the OpenTelemetry variant); default: the plain build.</param>
+    public static ExampleService Start(IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null, string? servicePath = null)
     {
         int port = FreePort();
-        var psi = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : ServicePath())
+        servicePath ??= ServicePath();
+        var psi = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : servicePath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -38,7 +40,7 @@ public sealed class ExampleService : IDisposable
         if (launcher is { Count: > 0 })
         {
             foreach (var a in launcher.Skip(1)) psi.ArgumentList.Add(a);
-            psi.ArgumentList.Add(ServicePath());
+            psi.ArgumentList.Add(servicePath);
         }
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add($"http://127.0.0.1:{port}");
