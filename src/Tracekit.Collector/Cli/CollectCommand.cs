@@ -169,6 +169,8 @@ internal static class CollectCommand
             Console.Error.WriteLine($"tracekit collect: writing to {settings.NodeDirectory} every {ValueParsers.FormatDuration(settings.IntervalNs)} (host every {ValueParsers.FormatDuration(settings.HostIntervalNs)}; {(session.IsRealtime ? "realtime sampling thread" : "normal scheduling")})");
             session.Run();
             dotnet?.Stop();
+            // Records lost to a full disk are data nobody chose to lose: a script must not take the run as whole.
+            if (session.LostRecordsToFailure) return (int)ReturnCode.OutputError;
         }
         return (int)ReturnCode.Ok;
     }

@@ -18,8 +18,14 @@ public sealed class RecordSink
     /// <summary>Records appended by this sink.</summary>
     public long RecordsWritten { get; private set; }
 
-    /// <summary>Records the ring refused (no-loss ring at --max-size) or that did not fit the encode buffer.</summary>
+    /// <summary>Records the ring refused (a full no-loss ring) or that did not fit the encode buffer.</summary>
     public long RecordsDropped { get; private set; }
+
+    /// <summary>
+    /// The part of <see cref="RecordsDropped"/> that never reached the ring (too large to encode). The ring counts
+    /// its own refusals in the segment header, for every producer: adding those from here would count them twice.
+    /// </summary>
+    public long RecordsTooLarge { get; private set; }
 
     public void Write(in HostCpu r) => Commit(RecordEncoder.TryEncode(r, _buffer, out int n), n);
     public void Write(in HostMemory r) => Commit(RecordEncoder.TryEncode(r, _buffer, out int n), n);
@@ -41,7 +47,12 @@ public sealed class RecordSink
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Commit(bool encoded, int length)
     {
-        if (encoded && _ring.TryAppend(_buffer.AsSpan(0, length)))
+        if (!encoded)
+        {
+            RecordsTooLarge++;
+            RecordsDropped++;
+        }
+        else if (_ring.TryAppend(_buffer.AsSpan(0, length)))
             RecordsWritten++;
         else
             RecordsDropped++;

@@ -30,6 +30,7 @@ public sealed class CollectSession : IDisposable
     private readonly SelfMonitor _self = new();
     private readonly PeerProber? _peers;
     private readonly LatenessHistogram _lateness = new();
+    private readonly RecordLossWatch _losses;
     private volatile bool _stopRequested;
     private bool _accessDeniedWarned;
     private long _accessDeniedPublished;
@@ -47,12 +48,18 @@ public sealed class CollectSession : IDisposable
         _processes = new ProcessTracker((int)Math.Max(1, StatRefreshNs / settings.IntervalNs));
         _discovery = new ProcessDiscovery(settings.All, settings.MatchPattern is null ? null : new Regex(settings.MatchPattern, RegexOptions.CultureInvariant));
         if (settings.Peers.Count > 0) _peers = new PeerProber(settings.Peers, ring);
+        _losses = new RecordLossWatch(ring, layout.NodeDirectory);
     }
 
     public RingWriter Ring => _ring;
     public TickSchedule? Schedule { get; private set; }
     public LatenessHistogram Lateness => _lateness;
-    public long RecordsWritten => _sink.RecordsWritten;
+    /// <summary>Records appended to the ring by every producer (the sampling thread and the peer prober).</summary>
+    public long RecordsWritten => _sink.RecordsWritten + (_peers?.RecordsWritten ?? 0);
+    /// <summary>Records lost: refused by a full ring (its header counts every producer's) or too large to encode.</summary>
+    public long RecordsDropped => _ring.DroppedRecords + _sink.RecordsTooLarge + (_peers?.RecordsTooLarge ?? 0);
+    /// <summary>Whether records were lost to a failure (a full disk), not to --max-size: the collector exits 3.</summary>
+    public bool LostRecordsToFailure => _losses.LostToFailure(RecordsDropped);
     /// <summary>Processes skipped because their /proc files were denied (meta.json, `tracekit status`).</summary>
     public long AccessDeniedProcesses => _processes.AccessDenied;
     /// <summary>Whether the calling thread, which runs the tick loop, is in the realtime class.</summary>
@@ -190,7 +197,9 @@ public sealed class CollectSession : IDisposable
                 // Rewriting the registration allocates, so only when the count moved (new processes were denied,
                 // which happens when new processes appear, not on a steady tick).
                 if (_processes.AccessDenied != _accessDeniedPublished) PublishAccessDenied();
-                _self.Report(nowNs, schedule, _sink, _ring);
+                long dropped = RecordsDropped;
+                _self.Report(nowNs, schedule, _sink, RecordsWritten, dropped, _ring.OverwrittenRecords);
+                _losses.Check((long)nowNs, dropped);
                 nextSelfReportNs += SelfReportEveryNs;
             }
             if ((long)nowNs >= nextAnchorNs)
@@ -203,12 +212,15 @@ public sealed class CollectSession : IDisposable
         var endTs = ClockAnchors.MonotonicNowNs();
         // The host's cumulative counters must cover the whole run, whatever tick the host was last read on.
         if (lastHostTick != schedule.Ticks) _host.Sample(endTs, _sink);
-        _self.Report(endTs, schedule, _sink, _ring);
         _sink.Write(ClockAnchors.Read());
         _peers?.Stop();
+        // The last record, and it counts itself: its figures are meta.json's, the run's totals (a full ring refuses
+        // it, and then only meta.json has them).
+        _self.Report(endTs, schedule, _sink, RecordsWritten + 1, RecordsDropped, _ring.OverwrittenRecords);
         _ring.Flush();
         CollectorRegistration.Remove(_layout);
         RunMetadata.Write(_layout, _settings, this);
+        _losses.ReportAtExit(RecordsWritten, RecordsDropped);
     }
 
     private void Tick(ulong timestampNs, long tickIndex, ref long lastHostTick)

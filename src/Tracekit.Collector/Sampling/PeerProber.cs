@@ -26,6 +26,11 @@ public sealed class PeerProber : IDisposable
         _sink = new RecordSink(ring);
     }
 
+    /// <summary>Link records appended (read from the sampling thread: a slightly stale count is fine).</summary>
+    public long RecordsWritten => _sink.RecordsWritten;
+
+    public long RecordsTooLarge => _sink.RecordsTooLarge;
+
     public static (string Host, int Port) Parse(string peer)
     {
         int colon = peer.LastIndexOf(':');
