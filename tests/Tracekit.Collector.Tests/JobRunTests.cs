@@ -32,6 +32,23 @@ public sealed class JobRunTests : IDisposable
     }
 
     [Fact]
+    public void Run_JobEndsBetweenTicks_NoReadingAfterItsEnd()
+    {
+        // The job ends while the sampling loop sleeps: a reading taken on waking would lie after the end and
+        // lengthen the job's OpenDC task. Three jobs, so one lucky timing cannot pass the test.
+        for (int i = 0; i < 3; i++)
+        {
+            string runId = $"tail{i}";
+            var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", runId, "--out", _dir.Path, "--node-id", "n1", "--", "sleep", "0.25");
+            Assert.True(code == 0, $"exit {code}; stderr: {stderr}");
+            var ring = ReadJobStream(_dir.Path, runId, "n1");
+            ulong endNs = Assert.Single(ring.Of<InvocationEnd>()).TimestampNs;
+            var late = ring.Of<CgroupSample>().Select(c => c.TimestampNs).Concat(ring.Of<ProcessSample>().Select(p => p.TimestampNs)).Where(t => t > endNs).ToList();
+            Assert.True(late.Count == 0, $"{late.Count} readings after the end, the last {(late.Count == 0 ? 0 : (late.Max() - endNs) / 1e6):0.#} ms after it");
+        }
+    }
+
+    [Fact]
     public void Run_Sigterm_ForwardedToJobAndReturns143()
     {
         using var run = TracekitBinary.Start("run", "--run-id", "sigterm", "--out", _dir.Path, "--node-id", "n1", "--", "sleep", "30");

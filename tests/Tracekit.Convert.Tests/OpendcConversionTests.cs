@@ -132,6 +132,28 @@ public sealed class OpendcConversionTests : IDisposable
     }
 
     [Fact]
+    public void Opendc_SampleAfterTheJobEnded_TaskLengthIsTheJobLength()
+    {
+        // `tracekit run` wrote a cgroup reading 154 ms after the job's end, before its end record (ring order).
+        using (var ring = _run.Ring("n1", stream: "run-1-1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "t", SpanId = "s", Pid = 7, Cgroup = "/cg" });
+            ring.Add(new CgroupSample { TimestampNs = At(100), Path = "/cg", Version = 2, CpuUsageNs = 100_000_000 });
+            ring.Add(new CgroupSample { TimestampNs = At(200), Path = "/cg", Version = 2, CpuUsageNs = 200_000_000 });
+            ring.Add(new CgroupSample { TimestampNs = At(354), Path = "/cg", Version = 2, CpuUsageNs = 250_000_000 });
+            ring.Add(new InvocationEnd { TimestampNs = At(250), TraceId = "t", SpanId = "s", Status = 0, CpuTimeNs = 250_000_000 });
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var task = Assert.Single(Tasks());
+        Assert.Equal(250, task.Duration);
+        var fragments = Fragments();
+        Assert.Equal(250, fragments.Sum(f => f.Duration));
+        Assert.InRange(fragments.Sum(f => f.Usage * f.Duration) / 1000, 0.25 * Mhz * 0.999, 0.25 * Mhz * 1.001);
+    }
+
+    [Fact]
     public void Opendc_ProcessesModeWithReusedPid_WritesTwoTasks()
     {
         using (var ring = _run.Ring("n1"))

@@ -194,6 +194,8 @@ public sealed class JobRunner
         while (!process.HasExited)
         {
             Libc.SleepUntilMonotonicNs(schedule.NextDueNs);
+            // A job that ended during the sleep gets no reading after its end: it would lengthen its OpenDC task.
+            if (process.HasExited) break;
             ulong nowNs = ClockAnchors.MonotonicNowNs();
             schedule.Take((long)nowNs, out _);
             // Only a new process on the host can be a new descendant of the job, so a quiet tick skips the listing.

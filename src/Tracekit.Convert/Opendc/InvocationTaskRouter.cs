@@ -153,7 +153,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz, Builder.Spill);
         // The end record carries the whole tree's CPU: the last interval, after the last tick, is included.
         long total = Math.Max(o.Series.LastCpuNs, e.CpuTimeNs is { } cpu && o.Fresh ? cpu : o.Series.LastCpuNs);
-        o.Series.Add(Math.Max(r.EpochNs, o.Series.LastEpochNs + 1), total);
+        o.Series.End(r.EpochNs, total);
         long peak = Math.Max(o.PeakRssKb, e.PeakRssKb ?? 0);
         Complete(o, peak);
     }

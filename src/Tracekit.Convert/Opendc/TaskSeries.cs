@@ -95,6 +95,30 @@ public sealed class TaskSeries
     }
 
     /// <summary>
+    /// The task's last reading, at its end: a reading later than the end (a sample taken after the job exited, and
+    /// before its end record was written) must not make the task longer than the job. Fragments past the end are
+    /// taken back and their CPU joins the interval that ends at the end, so CPU is conserved and the task's
+    /// duration is the job's.
+    /// </summary>
+    public void End(long endEpochNs, long cumulativeCpuNs)
+    {
+        long endBoundaryMs = Math.Max(1, (long)Math.Round((endEpochNs - StartEpochNs) / 1e6, MidpointRounding.AwayFromZero));
+        while (_lastBoundaryMs > endBoundaryMs && _fragments.Count > 0)
+        {
+            var last = _fragments[^1];
+            _fragments.RemoveAt(_fragments.Count - 1);
+            _carriedCpuNs += (long)Math.Round(last.CpuUsageMhz / _maxMhz * last.DurationMs * 1e6);
+            _lastBoundaryMs -= last.DurationMs;
+        }
+        if (_lastEpochNs > endEpochNs)
+        {
+            // Readings up to the last kept boundary stay; the next one is the end.
+            _lastEpochNs = Math.Min(_lastEpochNs, StartEpochNs + (_lastBoundaryMs * 1_000_000));
+        }
+        Add(Math.Max(endEpochNs, _lastEpochNs + 1), cumulativeCpuNs);
+    }
+
+    /// <summary>
     /// Closes the series: CPU still carried (a last sliver under 1 ms) joins the last fragment; a task shorter than
     /// 1 ms becomes one 1 ms fragment, since OpenDC needs a duration of at least 1.
     /// </summary>
