@@ -26,6 +26,8 @@ public sealed class JobRunner
 
     private readonly JobSettings _settings;
     private readonly TextWriter _log;
+    /// <summary>The highest sum of the job's processes' RSS over its ticks (docs/cctf.md, peak_rss_kb).</summary>
+    private long _peakTreeRssKb;
 
     public JobRunner(JobSettings settings, TextWriter log)
     {
@@ -123,6 +125,9 @@ public sealed class JobRunner
             treeCpuNs = (children.UserTimeUs + children.SystemTimeUs) * 1000;
             peakRssKb = children.MaxRssKiB;
         }
+        // The job's peak memory is its tree's: parallel processes add up, which the largest single ru_maxrss misses.
+        // Both figures are lower bounds of the true peak (one misses the sum, the other peaks between ticks).
+        if (_peakTreeRssKb > 0) peakRssKb = Math.Max(peakRssKb ?? 0, _peakTreeRssKb);
         if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok && cg.CpuUsageNs >= 0)
         {
             // The cgroup also counts descendants that were never waited for; rusage misses those.
@@ -201,6 +206,7 @@ public sealed class JobRunner
             // Only a new process on the host can be a new descendant of the job, so a quiet tick skips the listing.
             if (forks.CheckForkedSinceLastCall() || tracker.HasExitsSinceScan) discovery.Scan(tracker, nowNs, sink);
             tracker.Sample(nowNs, schedule.Ticks, sink);
+            _peakTreeRssKb = Math.Max(_peakTreeRssKb, tracker.LastRssSumKb);
             if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok) WriteCgroupSample(cgroup, nowNs, cg, sink);
         }
         tracker.Sample(ClockAnchors.MonotonicNowNs(), schedule.Ticks + 1, sink);

@@ -26,6 +26,8 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         public readonly Dictionary<int, long> RssByPid = new();
         public long PendingEpochNs;
         public long PeakRssKb;
+        /// <summary>CPUs the job was allowed (its cpuset), or 0 when unknown.</summary>
+        public int CpusetCores;
     }
 
     private readonly Dictionary<(string, string), Open> _bySpan = new();
@@ -88,6 +90,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             Fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal),
             Cgroup = string.IsNullOrEmpty(s.Cgroup) ? null : s.Cgroup,
             RootPid = s.Pid ?? 0,
+            CpusetCores = CountCpus(s.Cpuset),
         };
         if (open.Fresh) open.Series = new TaskSeries(startNs, 0, EffectiveMhz, Builder.Spill);
         _bySpan[(s.TraceId, s.SpanId)] = open;
@@ -154,14 +157,31 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         // The end record carries the whole tree's CPU: the last interval, after the last tick, is included.
         long total = Math.Max(o.Series.LastCpuNs, e.CpuTimeNs is { } cpu && o.Fresh ? cpu : o.Series.LastCpuNs);
         o.Series.End(r.EpochNs, total);
-        long peak = Math.Max(o.PeakRssKb, e.PeakRssKb ?? 0);
-        Complete(o, peak);
+        // `tracekit run` measured the job's peak memory (its tree's, docs/cctf.md peak_rss_kb): the same figure
+        // makes mem_capacity. Other invocations have only this converter's sum of the samples it read.
+        Complete(o, e.PeakRssKb ?? o.PeakRssKb);
     }
 
     private void Complete(Open o, long peakRssKb)
     {
         Unindex(o);
-        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, NodeCores, peakRssKb);
+        int cores = o.CpusetCores > 0 ? Math.Min(NodeCores, o.CpusetCores) : NodeCores;
+        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, cores, peakRssKb);
+    }
+
+    /// <summary>The CPUs in a cpuset list ("0-3,6"); 0 when absent or unreadable.</summary>
+    internal static int CountCpus(string? cpuset)
+    {
+        if (string.IsNullOrWhiteSpace(cpuset)) return 0;
+        int count = 0;
+        foreach (var part in cpuset.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int dash = part.IndexOf('-');
+            if (dash < 0) { if (!int.TryParse(part, out _)) return 0; count++; continue; }
+            if (!int.TryParse(part.AsSpan(0, dash), out int lo) || !int.TryParse(part.AsSpan(dash + 1), out int hi) || hi < lo) return 0;
+            count += hi - lo + 1;
+        }
+        return count;
     }
 
     private void Unindex(Open o)
