@@ -79,8 +79,29 @@ public sealed class JobRunTests : IDisposable
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
         int jobPid = Assert.Single(ReadJobStream(_dir.Path, "shared", CollectorRun.NodeId).Of<InvocationStart>()).Pid!.Value;
         var ring = collector.ReadRing();
-        Assert.Contains(ring.Of<ProcessStart>(), p => p.Pid == jobPid);
+        var start = Assert.Single(ring.Of<ProcessStart>(), p => p.Pid == jobPid);
         Assert.True(ring.SamplesOf(jobPid).Count >= 10, $"the collector sampled the job {ring.SamplesOf(jobPid).Count} times in 0.5 s at 10 ms");
+        // The collector adopts the job once it has exec'd (its start names the job, not the trampoline), and leaves
+        // the job's exit to `tracekit run`, whose exit record has the status: one start and one exit per process.
+        Assert.Equal("sleep", start.Command);
+        Assert.DoesNotContain("kill -STOP", start.CommandLine ?? "");
+        Assert.DoesNotContain(ring.Of<ProcessExit>(), e => e.Pid == jobPid);
+    }
+
+    [Fact]
+    public void Collect_MatchOnARunIdOfTracekitCommands_NeverSelectsTracekit()
+    {
+        // `tracekit run --run-id tkself…` has the pattern in its argv; its job (`sleep`) does not.
+        using var collector = CollectorRun.Start(_dir.Path, "selfmatch", "--interval", "10ms", "--match", "tkself-match");
+        collector.WaitUntilRunning();
+
+        var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", "tkself-match", "--out", _dir.Path, "--node-id", "other", "--", "sleep", "0.5");
+
+        Assert.True(code == 0, $"exit {code}; stderr: {stderr}");
+        collector.Process.Signal(Libc.SigTerm);
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
+        var starts = collector.ReadRing().Of<ProcessStart>().ToList();
+        Assert.True(starts.Count == 0, "selected: " + string.Join(", ", starts.Select(p => $"{p.Pid} {p.Command} '{p.CommandLine}'")));
     }
 }
 

@@ -11,8 +11,8 @@ using Tracekit.Ring;
 namespace Tracekit.Collector.Jobs;
 
 /// <summary>
-/// `tracekit run`: starts a job stopped, registers it (its own cgroup, the collector's pids folder), then lets
-/// it run while sampling its process tree into a stream of its own, and writes the invocation. The job is never
+/// `tracekit run`: starts a job stopped, puts it in its own cgroup, then lets it run (registering it in the
+/// collector's pids folder once it has exec'd) while sampling its process tree into a stream of its own, and writes the invocation. The job is never
 /// unobserved: CPU counters are cumulative from the job's fork, and it is in its cgroup before its first instruction.
 /// </summary>
 public sealed class JobRunner
@@ -74,7 +74,6 @@ public sealed class JobRunner
         if (cgroup is null)
             _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own ({cgroupProblem}); its tree CPU comes from wait4 rusage");
 
-        string? registration = RegisterWithCollector(layout, pid);
         ProcessIdentity.TryReadStartTicks(pid, out ulong pidStartTicks);
         string spanId = RandomHex(8);
         string traceId = _settings.TraceId ?? RandomHex(16);
@@ -109,6 +108,9 @@ public sealed class JobRunner
 
         Libc.TrySendSignal(pid, Libc.SigCont, out _);
         WaitForExec(pid, program);
+        // After the exec, so the collector's start record names the job, not the stop-then-exec trampoline (this
+        // stream samples the job from its first tick either way).
+        string? registration = RegisterWithCollector(layout, pid);
         tracker.TryAdopt(pid, followChildren: true, ClockAnchors.MonotonicNowNs(), sink);
         tracker.ExitRecordedByOwner(pid);
 

@@ -136,7 +136,9 @@ public sealed class CollectSession : IDisposable
     private void ResolveTargets()
     {
         if (_settings.PidDirectory is { } pidDir) _pidDirectories.Add(PidDirectoryWatcher.Open(pidDir));
-        _pidDirectories.Add(PidDirectoryWatcher.Open(_layout.PidsDirectory));
+        var runPids = PidDirectoryWatcher.Open(_layout.PidsDirectory);
+        runPids.ExitsRecordedByOwner = true;
+        _pidDirectories.Add(runPids);
     }
 
     public void RequestStop() => _stopRequested = true;
