@@ -31,6 +31,13 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     }
 
     private readonly Dictionary<(string, string), Open> _bySpan = new();
+    private RequestCpuAttribution? _requests;
+
+    /// <summary>Request invocations: CPU from the process that served them (null until a process was read).</summary>
+    public RequestCpuAttribution? Requests => _requests;
+
+    /// <summary>Created at the first reading, so the serving process has a reading before its first request.</summary>
+    private RequestCpuAttribution Attribution => _requests ??= new RequestCpuAttribution(Builder, NodeId, () => EffectiveMhz, () => NodeCores);
     private readonly Dictionary<int, Open> _byPid = new();
     private readonly Dictionary<string, Open> _byCgroup = new(StringComparer.Ordinal);
 
@@ -71,6 +78,16 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     {
         if (s.Pid is null && string.IsNullOrEmpty(s.Cgroup)) return;
         string name = string.IsNullOrEmpty(s.TraceId) ? s.Path ?? "invocation" : s.TraceId;
+        // `tracekit run` starts the job (and its cgroup) at ts_start: its counters start at zero there.
+        bool fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal);
+        long submissionNs = s.EnqueueNs is { } q ? EpochClock.ToEpochNs((ulong)q, r.Anchor) : r.EpochNs;
+        long submissionMs = EpochClock.ToEpochMs(Math.Min(submissionNs, r.EpochNs));
+        if (!fresh && s.Pid is { } servingPid)
+        {
+            // A request: its process serves others too, before, during and after it.
+            Attribution.OnStart(servingPid, s.TraceId, s.SpanId, name, r.EpochNs, submissionMs);
+            return;
+        }
         // A process or cgroup has one CPU counter: concurrent invocations on it cannot each have it (that counts it
         // twice) nor share it (any split is invented). The open task keeps it; the later invocation is no task.
         if ((s.Pid is { } held && _byPid.ContainsKey(held)) || (!string.IsNullOrEmpty(s.Cgroup) && _byCgroup.ContainsKey(s.Cgroup)))
@@ -80,14 +97,12 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             return;
         }
         long startNs = r.EpochNs;
-        long submissionNs = s.EnqueueNs is { } q ? EpochClock.ToEpochNs((ulong)q, r.Anchor) : startNs;
         var open = new Open
         {
             Name = name,
-            SubmissionMs = EpochClock.ToEpochMs(Math.Min(submissionNs, startNs)),
+            SubmissionMs = submissionMs,
             StartEpochNs = startNs,
-            // `tracekit run` starts the job (and its cgroup) at ts_start: its counters start at zero there.
-            Fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal),
+            Fresh = fresh,
             Cgroup = string.IsNullOrEmpty(s.Cgroup) ? null : s.Cgroup,
             RootPid = s.Pid ?? 0,
             CpusetCores = CountCpus(s.Cpuset),
@@ -107,6 +122,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
 
     private void OnSample(StreamCursor r, in ProcessSample s)
     {
+        Attribution.OnReading(r, s.Pid, (long)s.CpuTimeNs);
         if (!_byPid.TryGetValue(s.Pid, out var o) || r.EpochNs < o.StartEpochNs || !Claims(o, r)) return;
         FlushIfNewTick(o, r.EpochNs);
         o.RssByPid[s.Pid] = (long)s.RssKb;
@@ -151,6 +167,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
 
     private void OnEnd(StreamCursor r, in InvocationEnd e)
     {
+        if (_requests is not null && _requests.TryEnd(e.TraceId, e.SpanId, r.EpochNs)) return;
         if (!_bySpan.Remove((e.TraceId, e.SpanId), out var o)) return;
         AddPending(o);
         o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz, Builder.Spill);
@@ -199,5 +216,6 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             Complete(o, o.PeakRssKb);
         }
         _bySpan.Clear();
+        _requests?.Finish();
     }
 }
