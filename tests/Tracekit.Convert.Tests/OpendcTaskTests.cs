@@ -135,6 +135,26 @@ public sealed class OpendcTaskTests : IDisposable
     }
 
     [Fact]
+    public void Opendc_RequestLoggedAsZeroMs_InFlightForOneMsAndGetsItsCpu()
+    {
+        // nginx writes a request served in under 1 ms as $request_time 0.000: start = end.
+        using (var ring = NodeRing())
+        {
+            ring.Add(new ProcessSample { TimestampNs = At(100), Pid = 300, StartTicks = 9, CpuTimeNs = 1_000_000_000, RssKb = 1024, Threads = 1 });
+            ring.Add(new InvocationStart { TimestampNs = At(150), TraceId = "req-a", SpanId = "a", Method = "GET", Path = "/a", Pid = 300 });
+            ring.Add(new InvocationEnd { TimestampNs = At(150), TraceId = "req-a", SpanId = "a", Status = 200 });
+            ring.Add(new ProcessSample { TimestampNs = At(110), Pid = 301, StartTicks = 9, CpuTimeNs = 0, RssKb = 1024, Threads = 1 });
+            ring.Add(new ProcessSample { TimestampNs = At(200), Pid = 300, StartTicks = 9, CpuTimeNs = 1_010_000_000, RssKb = 1024, Threads = 1 });
+        }
+        var (code, console) = Convert(Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var task = Assert.Single(OpendcTables.Tasks(Out));
+        Assert.Equal(1, task.Duration);
+        // 10 ms of CPU over a 100 ms interval: 1 ms in flight gets 0.1 ms.
+        Assert.Equal(0.0001 * Mhz, MhzSeconds(OpendcTables.Fragments(Out)), 6);
+    }
+
+    [Fact]
     public void Opendc_RequestsOnAnUnsampledProcess_WarnsNamingTheOptionAndClaimsNoConservation()
     {
         using (var ring = NodeRing())

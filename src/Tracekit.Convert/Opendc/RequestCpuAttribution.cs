@@ -31,6 +31,7 @@ internal sealed class RequestCpuAttribution(TaskTableBuilder builder, string nod
         public bool EverServed;
     }
 
+    private const long MinInFlightNs = 1_000_000;
     private readonly Dictionary<int, Server> _servers = new();
     private readonly Dictionary<(string, string), (Request Request, Server Server)> _open = new();
 
@@ -62,8 +63,10 @@ internal sealed class RequestCpuAttribution(TaskTableBuilder builder, string nod
     public bool TryEnd(string traceId, string spanId, long endNs)
     {
         if (!_open.Remove((traceId, spanId), out var open)) return false;
-        // Settled at the process's next reading, which brings the CPU of the interval the request ended in.
-        open.Request.EndNs = Math.Max(endNs, open.Request.StartNs);
+        // Settled at the process's next reading, which brings the CPU of the interval the request ended in. In
+        // flight for at least 1 ms, its task's shortest length: logs in ms (nginx's $request_time) write a request
+        // served in under a millisecond as 0, and it did use the CPU.
+        open.Request.EndNs = Math.Max(endNs, open.Request.StartNs + MinInFlightNs);
         return true;
     }
 
