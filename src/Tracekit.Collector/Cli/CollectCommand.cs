@@ -96,7 +96,10 @@ internal static class CollectCommand
         if (parse.GetValue(MatchOption) is { } pattern)
         {
             try { _ = new System.Text.RegularExpressions.Regex(pattern); }
-            catch (ArgumentException e) { throw new ArgumentException($"--match '{pattern}' is not a valid regular expression: {e.Message}"); }
+            catch (System.Text.RegularExpressions.RegexParseException e)
+            {
+                throw new ArgumentException($"--match '{pattern}' is not a valid regular expression (the problem is at character {e.Offset}); check its brackets, parentheses and escapes, or quote the pattern so the shell leaves it alone");
+            }
         }
         foreach (var pid in parse.GetValue(PidOption) ?? [])
         {
@@ -157,7 +160,7 @@ internal static class CollectCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"tracekit collect: cannot start: {e.Message}");
+            Console.Error.WriteLine($"tracekit collect: cannot start: {CommonOptions.OutputProblem(e, settings.OutDirectory)}");
             return (int)ReturnCode.OutputError;
         }
 
