@@ -27,6 +27,9 @@ public sealed partial class CliErrorMessageTests : IDisposable
         { ["collect", "--run-id", "e", "--interval", "fast"], 2, "fast" },
         { ["collect", "--run-id", "e", "--ring-size", "3MiB"], 2, "3MiB" },
         { ["collect", "--run-id", "e", "--pid-dir", "/nonexistent-folder"], 2, "/nonexistent-folder" },
+        // One rule for absent targets: a --pid is treated as a --cgroup is.
+        { ["collect", "--run-id", "e", "--pid", "999999999", "--duration", "1s"], 2, "--pid 999999999" },
+        { ["collect", "--run-id", "e", "--cgroup", "/tracekit-no-such-cgroup", "--duration", "1s"], 2, "/tracekit-no-such-cgroup" },
         { ["collect", "--run-id", "e", "--out", "/proc/tracekit-no-such", "--duration", "1s"], 3, "/proc/tracekit-no-such" },
         { ["run", "--run-id", "e", "--out", "/proc/tracekit-no-such", "--", "true"], 3, "/proc/tracekit-no-such" },
         { ["run", "--run-id", "e", "--enqueue-ms", "soon", "--", "true"], 2, "soon" },
@@ -53,5 +56,14 @@ public sealed partial class CliErrorMessageTests : IDisposable
         Assert.DoesNotContain("System.", stderr);
         Assert.DoesNotContain("Exception", stderr);
         Assert.False(ResourceKey().IsMatch(stderr), $"a resource key in: {stderr}");
+    }
+
+    [Fact]
+    public void Collect_DurationShorterThanInterval_WarnsAndTakesOneTick()
+    {
+        using var collector = CollectorRun.Start(_dir.Path, "short", "--interval", "1h", "--duration", "300ms");
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("warning: --duration 300ms is shorter than --interval", collector.Process.Stderr);
+        Assert.Single(collector.ReadRing().TickTimestamps());
     }
 }

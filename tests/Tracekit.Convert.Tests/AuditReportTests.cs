@@ -79,6 +79,23 @@ public sealed class AuditReportTests : IDisposable
     }
 
     [Fact]
+    public void Cctf_TwoNodeIdsOneHostname_WarnsNamingBoth()
+    {
+        foreach (string node in new[] { "a", "b", "c" })
+        {
+            using var ring = _run.Ring(node);
+            ring.Add(Clock.Anchor(BaseNs, E));
+            ring.Add(new NodeInfo { TimestampNs = BaseNs, Hostname = node == "c" ? "other" : "vm", CpuModel = "x", CoreCount = 2, MaxMhz = 2000, MemTotalKb = 1 << 20, ClockTicksPerSecond = 100, PageSizeInBytes = 4096, Kernel = "6" });
+        }
+
+        var (code, console) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
+
+        Assert.True(code == 0, console.ErrorText);
+        Assert.Contains("nodes 'a', 'b' have the same hostname 'vm'", console.ErrorText);
+        Assert.DoesNotContain("'c'", console.ErrorText);
+    }
+
+    [Fact]
     public void LossesTable_WrappedOverwriteRing_HeaderCountsOverwrittenRecords()
     {
         using (var ring = _run.Ring("n1", policy: RingPolicy.Overwrite))

@@ -151,6 +151,8 @@ internal static class CollectCommand
 
     private static int Execute(CollectSettings settings)
     {
+        if (settings.DurationNs > 0 && settings.DurationNs < settings.IntervalNs)
+            Console.Error.WriteLine($"tracekit collect: warning: --duration {ValueParsers.FormatDuration(settings.DurationNs)} is shorter than --interval {ValueParsers.FormatDuration(settings.IntervalNs)}: the run takes one tick, at its start, and a final host reading; shorten --interval for samples in between");
         // Before the session: its thread may enter SCHED_FIFO, which threads started from it would inherit.
         using var dotnet = Dotnet.DotnetCollect.Start(settings);
         CollectSession session;

@@ -70,6 +70,13 @@ public sealed class CollectSession : IDisposable
     {
         // Before anything is written: a mistyped --cgroup or --container must leave no ring behind, or the
         // corrected command would find the run's ring taken and exit 3 instead of collecting.
+        // One rule for every target named on the command line: absent at start is an error (exit 2, nothing
+        // written), whether it is a --pid, --pid-dir, --cgroup or --container; one that ends later is recorded.
+        foreach (int pid in settings.Pids)
+        {
+            if (!Directory.Exists($"/proc/{pid}"))
+                throw new ArgumentException($"--pid {pid} is not a running process; check the PID (ps -p {pid}), or select the process by --match, or its cgroup with --cgroup");
+        }
         var cgroups = OpenCgroups(settings);
         var layout = new RunLayout(settings.OutDirectory, settings.RunId, settings.NodeId);
         RingWriter ring;
