@@ -95,6 +95,8 @@ public sealed class CollectSession : IDisposable
         {
             session = new CollectSession(settings, layout, ring, cgroups);
             session.ResolveTargets();
+            // Every thread is started before this one turns realtime (PeerProber.Start says why).
+            session._peers?.Start();
             // The class is per thread: Start and Run must be called on the same thread (the command does so).
             session.IsRealtime = EnterPriority(settings.Priority);
             return session;
@@ -170,7 +172,7 @@ public sealed class CollectSession : IDisposable
         if (_discovery.CanSelect(_processes)) _discovery.Scan(_processes, startNs, _sink);
         // Members of a selected cgroup are adopted now, not only after the host's next fork.
         foreach (var cg in _cgroups) cg.AdoptMembers(_processes, startNs, _sink);
-        _peers?.Start();
+        _peers?.Begin();
         WarnAccessDeniedOnce();
         PublishAccessDenied();
 
