@@ -59,7 +59,7 @@ public sealed class CollectSession : IDisposable
     /// <summary>Records lost: refused by a full ring (its header counts every producer's) or too large to encode.</summary>
     public long RecordsDropped => _ring.DroppedRecords + _sink.RecordsTooLarge + (_peers?.RecordsTooLarge ?? 0);
     /// <summary>Whether records were lost to a failure (a full disk), not to --max-size: the collector exits 3.</summary>
-    public bool LostRecordsToFailure => _losses.LostToFailure(RecordsDropped);
+    public bool LostRecordsToFailure => _losses.LostToFailure;
     /// <summary>Processes skipped because their /proc files were denied (meta.json, `tracekit status`).</summary>
     public long AccessDeniedProcesses => _processes.AccessDenied;
     /// <summary>Whether the calling thread, which runs the tick loop, is in the realtime class.</summary>

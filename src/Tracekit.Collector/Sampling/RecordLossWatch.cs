@@ -21,8 +21,11 @@ public sealed class RecordLossWatch
         _directory = directory;
     }
 
-    /// <summary>Whether records were lost to a failure rather than to --max-size (the collector then exits 3).</summary>
-    public bool LostToFailure(long droppedRecords) => droppedRecords > 0 && !_ring.FullAtSizeLimit;
+    /// <summary>
+    /// Whether the ring refused records because a segment could not be created (the collector then exits 3), not
+    /// at --max-size; records too large to encode are counted as dropped but are no disk failure.
+    /// </summary>
+    public bool LostToFailure => _ring.FullReason is not null && !_ring.FullAtSizeLimit && _ring.DroppedRecords > 0;
 
     /// <summary>Called once per second: formats a line (allocating) only when the count moved.</summary>
     public void Check(long nowNs, long droppedRecords)
@@ -30,18 +33,18 @@ public sealed class RecordLossWatch
         if (droppedRecords == _reported || nowNs < _nextReportNs) return;
         _reported = droppedRecords;
         _nextReportNs = nowNs + RepeatEveryNs;
-        Console.Error.WriteLine($"tracekit collect: {Severity(droppedRecords)}: {droppedRecords:N0} records dropped so far. {Reason()} {Fix()}");
+        Console.Error.WriteLine($"tracekit collect: {Severity()}: {droppedRecords:N0} records dropped so far. {Reason()} {Fix()}");
     }
 
     public void ReportAtExit(long writtenRecords, long droppedRecords)
     {
         if (droppedRecords == 0) return;
         Console.Error.WriteLine(
-            $"tracekit collect: {Severity(droppedRecords)}: {droppedRecords:N0} of {writtenRecords + droppedRecords:N0} records were dropped; the run is " +
+            $"tracekit collect: {Severity()}: {droppedRecords:N0} of {writtenRecords + droppedRecords:N0} records were dropped; the run is " +
             $"incomplete after the ring filled. {Reason()} {Fix()} meta.json and `tracekit status` give the same counts (records_written, records_dropped).");
     }
 
-    private string Severity(long droppedRecords) => LostToFailure(droppedRecords) ? "error" : "warning";
+    private string Severity() => LostToFailure ? "error" : "warning";
 
     private string Reason() => _ring.FullReason ?? "Some records were too large to encode.";
 
