@@ -54,4 +54,20 @@ public sealed class FullDiskTests : IDisposable
         Assert.Empty(ring.DecodeErrors);
         Assert.Equal(written, ring.Records.Count);
     }
+
+    [Fact]
+    public void Collect_RingReachesMaxSize_WarnsWithTheCountAndExitsZero()
+    {
+        // Two 64 KiB segments: --all at 10 ms fills them in well under 3 s. The limit is the policy asked for.
+        using var collector = CollectorRun.Start(_dir.Path, "capped", "--ring-size", "64KiB", "--max-size", $"{2 * (65536 + 4096)}", "--all", "--interval", "10ms", "--duration", "3s");
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(30)));
+        string stderr = collector.Process.Stderr;
+        _output.WriteLine(stderr);
+        using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(collector.NodeDirectory, "meta.json")));
+        long dropped = meta.RootElement.GetProperty("records_dropped").GetInt64();
+        Assert.True(dropped > 0, "the ring never reached --max-size");
+        Assert.Contains($"warning: {dropped:N0} of ", stderr);
+        Assert.Contains("Raise --max-size", stderr);
+        Assert.DoesNotContain("error:", stderr);
+    }
 }
