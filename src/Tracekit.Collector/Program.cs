@@ -21,7 +21,7 @@ internal static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"tracekit: {error.Message}");
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"tracekit: {Tracekit.Cli.ParseErrorText.Describe(error.Message)}");
             Console.Error.WriteLine("Run 'tracekit --help' or 'tracekit <command> --help' for usage.");
             return (int)ReturnCode.ArgumentError;
         }

@@ -23,6 +23,7 @@ public sealed class RecordSink : IRecordSink
     private readonly RingWriter _ring;
     private long _recordsWritten;
     private long _recordsDropped;
+    private long _recordsTooLarge;
 
     public RecordSink(RingWriter ring) => _ring = ring;
 
@@ -31,6 +32,13 @@ public sealed class RecordSink : IRecordSink
 
     /// <summary>Records the ring refused: a no-loss ring at its size limit, or a record above its largest frame.</summary>
     public long RecordsDropped => Volatile.Read(ref _recordsDropped);
+
+    /// <summary>
+    /// The part of <see cref="RecordsDropped"/> that never reached the ring (above its largest frame). The ring counts
+    /// its own refusals in the segment header, for every producer: a total over several sinks adds these to the
+    /// header's count, never <see cref="RecordsDropped"/>, which would count a refusal twice.
+    /// </summary>
+    public long RecordsTooLarge => Volatile.Read(ref _recordsTooLarge);
 
     private static byte[] Buffer => t_buffer ??= new byte[ThreadBufferSizeInBytes];
 
@@ -59,7 +67,7 @@ public sealed class RecordSink : IRecordSink
     {
         // The ring rejects a payload above its largest frame with an exception; for a sampler or a tracer that is
         // a lost record to count, not a reason to fail the caller's thread.
-        if (length > _ring.MaxPayloadLengthInBytes) Interlocked.Increment(ref _recordsDropped);
+        if (length > _ring.MaxPayloadLengthInBytes) CountTooLarge();
         else if (_ring.TryAppend(buffer.AsSpan(0, length))) Interlocked.Increment(ref _recordsWritten);
         else Interlocked.Increment(ref _recordsDropped);
     }
@@ -88,9 +96,15 @@ public sealed class RecordSink : IRecordSink
             }
             if (size > _ring.MaxPayloadLengthInBytes)
             {
-                Interlocked.Increment(ref _recordsDropped);
+                CountTooLarge();
                 return;
             }
         }
+    }
+
+    private void CountTooLarge()
+    {
+        Interlocked.Increment(ref _recordsTooLarge);
+        Interlocked.Increment(ref _recordsDropped);
     }
 }

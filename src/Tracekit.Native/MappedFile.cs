@@ -240,7 +240,7 @@ public sealed unsafe class MappedFile : IDisposable
             string free = freeBytes >= 0 ? $"{freeBytes:N0} bytes are free there" : "the free space is unknown";
             throw new IOException(
                 $"Cannot reserve {lengthInBytes:N0} bytes for '{path}': {Libc.DescribeErrno(errno)} (errno {errno}); " +
-                $"{free}. Free some space or choose a smaller capacity.", errno);
+                $"{free}. Free some space there, or write to another disk.", errno);
         }
         throw Libc.NewIOException($"Reserving {lengthInBytes:N0} bytes (fallocate) for", path, errno);
     }

@@ -61,10 +61,13 @@ public static class NodeInfoReader
 
     /// <summary>
     /// /sys/class/net/IFACE/speed in Mb/s. Null when unknown: the file prints -1 (virtio) or its read fails with
-    /// EINVAL (lo, ifb, interfaces that are down).
+    /// EINVAL (lo, ifb, interfaces that are down); and null for an interface no device backs (no `device` link:
+    /// veth, bridges, tunnels, dummies), whose speed is a constant the driver made up (veth says 10000), not a link
+    /// speed: a container's veth would otherwise make a VM's link 10 Gbps in one run and unknown in the next.
     /// </summary>
     public static long? ReadInterfaceSpeedMbps(string interfaceName, string sysRoot = "/sys")
     {
+        if (!Path.Exists(Path.Join(sysRoot, "class/net", interfaceName, "device"))) return null;
         byte[] content = ReadAllOrEmpty(Path.Join(sysRoot, "class/net", interfaceName, "speed"));
         return AsciiScan.TryParseInt64(AsciiScan.Trim(content), out long mbps) && mbps > 0 ? mbps : null;
     }

@@ -41,6 +41,7 @@ public sealed partial class RingWriter
             long nextTotalInBytes = (segment.Index + 2L) * _options.SegmentFileSizeInBytes;
             if (_options.MaxTotalSizeInBytes > 0 && nextTotalInBytes > _options.MaxTotalSizeInBytes)
             {
+                Volatile.Write(ref _fullAtSizeLimit, true);
                 Volatile.Write(ref _fullReason, // release: the reason is visible before Terminal below
                     $"The ring reached its size limit of {_options.MaxTotalSizeInBytes:N0} bytes with {segment.Index + 1} segments; newer records are dropped and counted.");
             }

@@ -24,6 +24,7 @@ public sealed partial class RingWriter : IDisposable
     private WriterSegment? _current; // null once disposed
     private bool _disposed; // guarded by _segmentsGate
     private string? _fullReason;
+    private bool _fullAtSizeLimit;
     private long _finalDroppedRecords;
     private long _finalOverwrittenRecords;
 
@@ -86,6 +87,12 @@ public sealed partial class RingWriter : IDisposable
 
     /// <summary>Why a no-loss ring stopped accepting records (max size reached, or a segment could not be created); null while it accepts.</summary>
     public string? FullReason => Volatile.Read(ref _fullReason);
+
+    /// <summary>
+    /// Whether the ring stopped at --max-size, the limit its owner chose, rather than because a segment could not
+    /// be created (a full disk, a quota, permissions): the first is the policy working, the second lost data.
+    /// </summary>
+    public bool FullAtSizeLimit => Volatile.Read(ref _fullAtSizeLimit);
 
     private WriterSegment LastSegment
     {

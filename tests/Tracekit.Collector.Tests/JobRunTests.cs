@@ -32,6 +32,23 @@ public sealed class JobRunTests : IDisposable
     }
 
     [Fact]
+    public void Run_JobEndsBetweenTicks_NoReadingAfterItsEnd()
+    {
+        // The job ends while the sampling loop sleeps: a reading taken on waking would lie after the end and
+        // lengthen the job's OpenDC task. Three jobs, so one lucky timing cannot pass the test.
+        for (int i = 0; i < 3; i++)
+        {
+            string runId = $"tail{i}";
+            var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", runId, "--out", _dir.Path, "--node-id", "n1", "--", "sleep", "0.25");
+            Assert.True(code == 0, $"exit {code}; stderr: {stderr}");
+            var ring = ReadJobStream(_dir.Path, runId, "n1");
+            ulong endNs = Assert.Single(ring.Of<InvocationEnd>()).TimestampNs;
+            var late = ring.Of<CgroupSample>().Select(c => c.TimestampNs).Concat(ring.Of<ProcessSample>().Select(p => p.TimestampNs)).Where(t => t > endNs).ToList();
+            Assert.True(late.Count == 0, $"{late.Count} readings after the end, the last {(late.Count == 0 ? 0 : (late.Max() - endNs) / 1e6):0.#} ms after it");
+        }
+    }
+
+    [Fact]
     public void Run_Sigterm_ForwardedToJobAndReturns143()
     {
         using var run = TracekitBinary.Start("run", "--run-id", "sigterm", "--out", _dir.Path, "--node-id", "n1", "--", "sleep", "30");
@@ -62,8 +79,29 @@ public sealed class JobRunTests : IDisposable
         collector.Process.Signal(Libc.SigTerm);
         Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
         var ring = collector.ReadRing();
-        Assert.Contains(ring.Of<ProcessStart>(), p => p.Pid == jobPid);
+        var start = Assert.Single(ring.Of<ProcessStart>(), p => p.Pid == jobPid);
         Assert.True(ring.SamplesOf(jobPid).Count >= 10, $"the collector sampled the job {ring.SamplesOf(jobPid).Count} times in 0.5 s at 10 ms");
+        // The collector adopts the job once it has exec'd (its start names the job, not the trampoline), and leaves
+        // the job's exit to `tracekit run`, whose exit record has the status: one start and one exit per process.
+        Assert.Equal("sleep", start.Command);
+        Assert.DoesNotContain("kill -STOP", start.CommandLine ?? "");
+        Assert.DoesNotContain(ring.Of<ProcessExit>(), e => e.Pid == jobPid);
+    }
+
+    [Fact]
+    public void Collect_MatchOnARunIdOfTracekitCommands_NeverSelectsTracekit()
+    {
+        // `tracekit run --run-id tkself…` has the pattern in its argv; its job (`sleep`) does not.
+        using var collector = CollectorRun.Start(_dir.Path, "selfmatch", "--interval", "10ms", "--match", "tkself-match");
+        collector.WaitUntilRunning();
+
+        var (code, _, stderr) = TracekitBinary.Run("run", "--run-id", "tkself-match", "--out", _dir.Path, "--node-id", "other", "--", "sleep", "0.5");
+
+        Assert.True(code == 0, $"exit {code}; stderr: {stderr}");
+        collector.Process.Signal(Libc.SigTerm);
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(10)));
+        var starts = collector.ReadRing().Of<ProcessStart>().ToList();
+        Assert.True(starts.Count == 0, "selected: " + string.Join(", ", starts.Select(p => $"{p.Pid} {p.Command} '{p.CommandLine}'")));
     }
 }
 

@@ -70,6 +70,30 @@ public sealed class SchedulingTests : IDisposable
         Assert.Contains(realtime ? "realtime sampling thread" : "normal scheduling", collector.Process.Stderr);
     }
 
+    /// <summary>
+    /// A realtime collector with --peer, pinned to one CPU: its prober thread can only run where the sampling thread
+    /// is. Started after the sampling thread turned realtime, the runtime's Thread.Start spun (sched_yield) until the
+    /// thread ran, which a realtime thread's yield never lets a normal one do: ~0.95 s of CPU until the kernel's RT
+    /// throttling stepped in. Two realtime collectors on a 2-core host hit the same, one per core.
+    /// </summary>
+    [SkippableFact]
+    public void Collect_RealtimeWithPeerOnOneCpu_NoStartupSpin()
+    {
+        Skip.IfNot(Proc.IsRoot, "realtime sampling needs root or CAP_SYS_NICE");
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        string peer = $"127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        using var collector = CollectorRun.StartThrough(["taskset", "-c", "0"], _dir.Path, "peer-rt",
+            "--priority", "realtime", "--peer", peer, "--interval", "100ms", "--duration", "2s");
+
+        Assert.Equal(0, collector.WaitForExit(TimeSpan.FromSeconds(30)));
+        var last = collector.ReadRing().Of<SelfReport>().Last();
+        double cpuMs = (last.CpuUserNs + last.CpuSystemNs) / 1e6;
+        _output.WriteLine($"{cpuMs:0.#} ms of CPU in a 2 s run");
+        // A collector at 100 ms costs a few ms; the spin cost hundreds.
+        Assert.True(cpuMs < 200, $"the collector used {cpuMs:0.#} ms of CPU in a 2 s run");
+    }
+
     [Fact]
     public void Collect_SteadyState_NoGarbageCollection()
     {

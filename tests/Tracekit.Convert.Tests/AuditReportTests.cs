@@ -34,7 +34,8 @@ public sealed class AuditReportTests : IDisposable
         }
 
         string[] report = Convert();
-        Assert.Contains("| n1 | collector | 20 | 2 | 3 | 1.5 ms | 1,234 | 56 | 7 | 0.5 s |", report);
+        // Records written are the records read (the anchor and two reports), what meta.json counts.
+        Assert.Contains("| n1 | collector | 20 | 2 | 3 | 1.5 ms | 3 | 56 | 7 | 0.5 s |", report);
     }
 
     [Fact]
@@ -53,6 +54,45 @@ public sealed class AuditReportTests : IDisposable
         Assert.Equal(5, droppedRecords);
         Assert.Contains("| n1 | collector | 2 | NoLoss | 5 | 0 | yes | 0 |", report);
         Assert.Contains("| n1 | - | no SelfReport record | | | | | | | |", report);
+    }
+
+    [Fact]
+    public void LossesTable_RingFilledAfterLastSelfReport_DroppedFromHeadersWrittenAsRead()
+    {
+        int appended = 2, droppedRecords = 0;
+        using (var ring = _run.Ring("n1", maxTotalSizeInBytes: 2 * (RingSurgery.HeaderSizeInBytes + SegmentCapacityInBytes)))
+        {
+            ring.Add(Clock.Anchor(BaseNs, E));
+            ring.Add(new SelfReport { TimestampNs = At(1000), Ticks = 10, RecordsWritten = 1 });
+            for (int i = 0; i < 2 * FramesPerSegment; i++)
+            {
+                if (ring.TryAddRaw(Filler())) appended++;
+                else droppedRecords++;
+            }
+        }
+
+        string[] report = Convert();
+        Assert.True(droppedRecords > 0);
+        // One figure for drops (the self-report's 0 is stale), and written = the records a reader finds.
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| n1 | collector | 10 | 0 | 0 | 0 ns | {appended:N0} | {droppedRecords:N0} | 0 | 0 s |"), report);
+        Assert.Contains(report, l => l.Contains("the ring filled after its last SelfReport", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Cctf_TwoNodeIdsOneHostname_WarnsNamingBoth()
+    {
+        foreach (string node in new[] { "a", "b", "c" })
+        {
+            using var ring = _run.Ring(node);
+            ring.Add(Clock.Anchor(BaseNs, E));
+            ring.Add(new NodeInfo { TimestampNs = BaseNs, Hostname = node == "c" ? "other" : "vm", CpuModel = "x", CoreCount = 2, MaxMhz = 2000, MemTotalKb = 1 << 20, ClockTicksPerSecond = 100, PageSizeInBytes = 4096, Kernel = "6" });
+        }
+
+        var (code, console) = CapturingConsole.Run("cctf", "--run-dir", _run.RunDirectory);
+
+        Assert.True(code == 0, console.ErrorText);
+        Assert.Contains("nodes 'a', 'b' have the same hostname 'vm'", console.ErrorText);
+        Assert.DoesNotContain("'c'", console.ErrorText);
     }
 
     [Fact]

@@ -132,6 +132,65 @@ public sealed class OpendcConversionTests : IDisposable
     }
 
     [Fact]
+    public void Opendc_SampleAfterTheJobEnded_TaskLengthIsTheJobLength()
+    {
+        // `tracekit run` wrote a cgroup reading 154 ms after the job's end, before its end record (ring order).
+        using (var ring = _run.Ring("n1", stream: "run-1-1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node());
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "t", SpanId = "s", Pid = 7, Cgroup = "/cg" });
+            ring.Add(new CgroupSample { TimestampNs = At(100), Path = "/cg", Version = 2, CpuUsageNs = 100_000_000 });
+            ring.Add(new CgroupSample { TimestampNs = At(200), Path = "/cg", Version = 2, CpuUsageNs = 200_000_000 });
+            ring.Add(new CgroupSample { TimestampNs = At(354), Path = "/cg", Version = 2, CpuUsageNs = 250_000_000 });
+            ring.Add(new InvocationEnd { TimestampNs = At(250), TraceId = "t", SpanId = "s", Status = 0, CpuTimeNs = 250_000_000 });
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var task = Assert.Single(Tasks());
+        Assert.Equal(250, task.Duration);
+        var fragments = Fragments();
+        Assert.Equal(250, fragments.Sum(f => f.Duration));
+        Assert.InRange(fragments.Sum(f => f.Usage * f.Duration) / 1000, 0.25 * Mhz * 0.999, 0.25 * Mhz * 1.001);
+    }
+
+    [Fact]
+    public void Opendc_OneThreadJobWithEndSliver_CpuCountIsOne()
+    {
+        // One core for 1 s, and the end record (rusage) counts 3 ms more than the last tick, 0.2 ms after it: that
+        // sliver alone would read as 15 cores.
+        using (var ring = _run.Ring("n1", stream: "run-1-1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node(cores: 4));
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "t", SpanId = "s", Pid = 7, Cpuset = "0-3" });
+            for (int tick = 1; tick <= 10; tick++)
+                ring.Add(new ProcessSample { TimestampNs = At(tick * 100), Pid = 7, StartTicks = 1, CpuTimeNs = (ulong)tick * 100_000_000, CpuSource = CpuSource.ProcessClock, RssKb = 1000, Threads = 1 });
+            ring.Add(new InvocationEnd { TimestampNs = At(1000) + 200_000, TraceId = "t", SpanId = "s", Status = 0, CpuTimeNs = 1_003_000_000, PeakRssKb = 3000 });
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        var task = Assert.Single(Tasks());
+        Assert.Equal(1, task.CpuCount);
+        // mem_capacity is the end record's peak_rss_kb (3000 KiB → 3 MiB), the figure invocations.jsonl gives.
+        Assert.Equal(3000, task.Mem);
+    }
+
+    [Fact]
+    public void Opendc_JobBusierThanItsCpuset_CpuCountIsTheCpuset()
+    {
+        using (var ring = _run.Ring("n1", stream: "run-1-1"))
+        {
+            ring.Add(Clock.Anchor(At(0), EpochMs)).Add(Node(cores: 4));
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "t", SpanId = "s", Pid = 7, Cpuset = "2,3" });
+            for (int tick = 1; tick <= 5; tick++)
+                ring.Add(new ProcessSample { TimestampNs = At(tick * 100), Pid = 7, StartTicks = 1, CpuTimeNs = (ulong)tick * 300_000_000, CpuSource = CpuSource.ProcessClock, RssKb = 1000, Threads = 3 });
+            ring.Add(new InvocationEnd { TimestampNs = At(500), TraceId = "t", SpanId = "s", Status = 0, CpuTimeNs = 1_500_000_000 });
+        }
+        var (code, console) = CapturingConsole.Run("opendc", "--run-dir", _run.RunDirectory, "--out", Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        Assert.Equal(2, Assert.Single(Tasks()).CpuCount);
+    }
+
+    [Fact]
     public void Opendc_ProcessesModeWithReusedPid_WritesTwoTasks()
     {
         using (var ring = _run.Ring("n1"))

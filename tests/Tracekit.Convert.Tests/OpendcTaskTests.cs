@@ -100,12 +100,12 @@ public sealed class OpendcTaskTests : IDisposable
     }
 
     /// <summary>
-    /// Two requests of one server process (pid 300, half a core all along), both carrying its PID, overlapping from
-    /// 350 to 650 ms. The process has one CPU counter: the first request keeps it for its whole window, the second
-    /// is no task and a warning names it.
+    /// Two requests of one server process (pid 300, half a core all along, read every 100 ms from 100 ms), both
+    /// carrying its PID, overlapping from 350 to 650 ms. Each gets the process's CPU over the time it was in flight;
+    /// where both were, they split it; what fell in no request's time is reported as unattributed.
     /// </summary>
     [Fact]
-    public void Opendc_OverlappingInvocationsOnOnePid_FirstKeepsTheCpuSecondIsWarnedAbout()
+    public void Opendc_OverlappingRequestsOnOnePid_EachGetsTheCpuOfItsInFlightTime()
     {
         using (var ring = NodeRing())
         {
@@ -121,12 +121,53 @@ public sealed class OpendcTaskTests : IDisposable
         var (code, console) = Convert(Out);
         Assert.True(code == 0, console.ErrorText + console.OutText);
 
+        var tasks = OpendcTables.Tasks(Out).OrderBy(t => t.Name).ToList();
+        Assert.Equal([("req-a", 650L), ("req-b", 600L)], tasks.Select(t => (t.Name, t.Duration)).ToList());
+        var fragments = OpendcTables.Fragments(Out);
+        // From the first reading (100 ms): req-a alone 100-300 (100 ms of CPU), shared 300-700 (33.3 + 25 + 25 +
+        // 16.7); req-b 16.7 + 25 + 25 + 33.3, alone 700-900 (100) and half of 900-1000 (25).
+        Assert.Equal(0.200 * Mhz, MhzSeconds(fragments.Where(f => f.Id == tasks[0].Id).ToList()), 3);
+        Assert.Equal(0.225 * Mhz, MhzSeconds(fragments.Where(f => f.Id == tasks[1].Id).ToList()), 3);
+        // 450 ms of CPU in intervals with a request in flight, 425 given: 5.6 % unattributed.
+        Assert.Contains("2 request task(s) got 0.425 CPU-s of the 0.45 CPU-s", console.OutText);
+        Assert.Contains("(5.6 % unattributed", console.OutText);
+        Assert.Contains("0.425 CPU-s", File.ReadAllText(Path.Combine(Out, "conversion_report.md")));
+    }
+
+    [Fact]
+    public void Opendc_RequestLoggedAsZeroMs_InFlightForOneMsAndGetsItsCpu()
+    {
+        // nginx writes a request served in under 1 ms as $request_time 0.000: start = end.
+        using (var ring = NodeRing())
+        {
+            ring.Add(new ProcessSample { TimestampNs = At(100), Pid = 300, StartTicks = 9, CpuTimeNs = 1_000_000_000, RssKb = 1024, Threads = 1 });
+            ring.Add(new InvocationStart { TimestampNs = At(150), TraceId = "req-a", SpanId = "a", Method = "GET", Path = "/a", Pid = 300 });
+            ring.Add(new InvocationEnd { TimestampNs = At(150), TraceId = "req-a", SpanId = "a", Status = 200 });
+            ring.Add(new ProcessSample { TimestampNs = At(110), Pid = 301, StartTicks = 9, CpuTimeNs = 0, RssKb = 1024, Threads = 1 });
+            ring.Add(new ProcessSample { TimestampNs = At(200), Pid = 300, StartTicks = 9, CpuTimeNs = 1_010_000_000, RssKb = 1024, Threads = 1 });
+        }
+        var (code, console) = Convert(Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
         var task = Assert.Single(OpendcTables.Tasks(Out));
-        Assert.Equal(("req-a", 650L), (task.Name, task.Duration));
-        // Counted from its first sample (100 ms) to its last inside the window (600 ms): 250 ms of CPU.
-        Assert.Equal(0.25 * Mhz, MhzSeconds(OpendcTables.Fragments(Out)), 6);
-        Assert.Contains("1 invocation", console.ErrorText);
-        Assert.Contains("'req-b'", console.ErrorText);
+        Assert.Equal(1, task.Duration);
+        // 10 ms of CPU over a 100 ms interval: 1 ms in flight gets 0.1 ms.
+        Assert.Equal(0.0001 * Mhz, MhzSeconds(OpendcTables.Fragments(Out)), 6);
+    }
+
+    [Fact]
+    public void Opendc_RequestsOnAnUnsampledProcess_WarnsNamingTheOptionAndClaimsNoConservation()
+    {
+        using (var ring = NodeRing())
+        {
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "req-a", SpanId = "a", Method = "GET", Path = "/a", Pid = 300 });
+            ring.Add(new InvocationEnd { TimestampNs = At(5), TraceId = "req-a", SpanId = "a", Status = 200 });
+        }
+        var (code, console) = Convert(Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+        Assert.Contains("never sampled", console.ErrorText);
+        Assert.Contains("--match", console.ErrorText);
+        Assert.Contains("the workload has no CPU", console.ErrorText);
+        Assert.DoesNotContain("conserved", console.OutText);
     }
 
     [Fact]

@@ -27,6 +27,20 @@ public sealed class NodeInfoFixtureTests : IDisposable
     }
 
     [Fact]
+    public void ReadInterfaceSpeedMbps_VirtualInterfaceWithSpeed_NullOnlyDeviceBackedCounts()
+    {
+        // A NIC (a `device` link) and a veth with a name no prefix list knows: veth's driver reports 10000 Mb/s.
+        string net = Path.Join(SysRoot, "class/net");
+        Directory.CreateDirectory(Path.Join(net, "eth0", "device"));
+        File.WriteAllText(Path.Join(net, "eth0", "speed"), "1000\n");
+        Directory.CreateDirectory(Path.Join(net, "tkpeer0"));
+        File.WriteAllText(Path.Join(net, "tkpeer0", "speed"), "10000\n");
+
+        Assert.Equal(1000, NodeInfoReader.ReadInterfaceSpeedMbps("eth0", SysRoot));
+        Assert.Null(NodeInfoReader.ReadInterfaceSpeedMbps("tkpeer0", SysRoot));
+    }
+
+    [Fact]
     public void Read_NoCpufreq_MaxMhzIsHighestCpuinfoClock()
     {
         WriteProc(cpuMhz: [2445.406, 1800.0, 2999.5, 1200.0]);

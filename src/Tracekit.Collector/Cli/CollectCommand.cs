@@ -98,7 +98,10 @@ internal static class CollectCommand
         if (parse.GetValue(MatchOption) is { } pattern)
         {
             try { _ = new System.Text.RegularExpressions.Regex(pattern); }
-            catch (ArgumentException e) { throw new ArgumentException($"--match '{pattern}' is not a valid regular expression: {e.Message}"); }
+            catch (System.Text.RegularExpressions.RegexParseException e)
+            {
+                throw new ArgumentException($"--match '{pattern}' is not a valid regular expression (the problem is at character {e.Offset}); check its brackets, parentheses and escapes, or quote the pattern so the shell leaves it alone");
+            }
         }
         foreach (var pid in parse.GetValue(PidOption) ?? [])
         {
@@ -153,6 +156,8 @@ internal static class CollectCommand
 
     private static int Execute(CollectSettings settings)
     {
+        if (settings.DurationNs > 0 && settings.DurationNs < settings.IntervalNs)
+            Console.Error.WriteLine($"tracekit collect: warning: --duration {ValueParsers.FormatDuration(settings.DurationNs)} is shorter than --interval {ValueParsers.FormatDuration(settings.IntervalNs)}: the run takes one tick, at its start, and a final host reading; shorten --interval for samples in between");
         // Before the session: its thread may enter SCHED_FIFO, which threads started from it would inherit.
         using var dotnet = Dotnet.DotnetCollect.Start(settings);
         CollectSession session;
@@ -162,7 +167,7 @@ internal static class CollectCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"tracekit collect: cannot start: {e.Message}");
+            Console.Error.WriteLine($"tracekit collect: cannot start: {CommonOptions.OutputProblem(e, settings.OutDirectory)}");
             return (int)ReturnCode.OutputError;
         }
 
@@ -174,6 +179,8 @@ internal static class CollectCommand
             Console.Error.WriteLine($"tracekit collect: writing to {settings.NodeDirectory} every {ValueParsers.FormatDuration(settings.IntervalNs)} (host every {ValueParsers.FormatDuration(settings.HostIntervalNs)}; {(session.IsRealtime ? "realtime sampling thread" : "normal scheduling")})");
             session.Run();
             dotnet?.Stop();
+            // Records lost to a full disk are data nobody chose to lose: a script must not take the run as whole.
+            if (session.LostRecordsToFailure) return (int)ReturnCode.OutputError;
         }
         return (int)ReturnCode.Ok;
     }

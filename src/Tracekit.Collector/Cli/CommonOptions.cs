@@ -36,4 +36,13 @@ internal static class CommonOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
+
+    /// <summary>
+    /// A failure to create or write the output, as a sentence with the fix: .NET's own messages name the path but
+    /// not what to do; Tracekit's own (which name their flag) already say it.
+    /// </summary>
+    public static string OutputProblem(Exception e, string outDirectory) =>
+        e.Message.Contains("--", StringComparison.Ordinal)
+            ? e.Message
+            : $"{e.Message.TrimEnd('.')}. Check that --out '{outDirectory}' is a folder this user can create and write to, on a disk with free space.";
 }

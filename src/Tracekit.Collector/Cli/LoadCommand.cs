@@ -46,7 +46,7 @@ internal static class LoadCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"tracekit load: {e.Message}");
+                Console.Error.WriteLine($"tracekit load: {CommonOptions.OutputProblem(e, parse.GetValue(OutOption)!)}");
                 return (int)ReturnCode.OutputError;
             }
         });

@@ -61,7 +61,7 @@ internal static class RunCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"tracekit run: {e.Message}");
+                Console.Error.WriteLine($"tracekit run: {CommonOptions.OutputProblem(e, parse.GetValue(OutOption)!)}");
                 return (int)ReturnCode.OutputError;
             }
         });

@@ -48,15 +48,45 @@ internal static class StatusCommand
     }
 }
 
+/// <summary>The counters `tracekit status` prints: the run's totals from meta.json, or the latest SelfReport's.</summary>
+internal readonly record struct StatusCounters(long RecordsWritten, long RecordsDropped, long RecordsOverwritten, long Ticks, long MissedTicks, long LateTicks, long MaxLatenessNs)
+{
+    /// <summary>The totals meta.json holds once the collector exited; null while it runs or when it died first.</summary>
+    public static StatusCounters? TryReadMeta(string metaFile)
+    {
+        try
+        {
+            using var meta = JsonDocument.Parse(File.ReadAllText(metaFile));
+            var root = meta.RootElement;
+            return new StatusCounters(
+                root.GetProperty("records_written").GetInt64(), root.GetProperty("records_dropped").GetInt64(),
+                root.GetProperty("records_overwritten").GetInt64(), root.GetProperty("ticks").GetInt64(),
+                root.GetProperty("missed_ticks").GetInt64(), root.GetProperty("late_ticks").GetInt64(),
+                root.GetProperty("max_lateness_ns").GetInt64());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}
+
 /// <summary>
-/// What `tracekit status` reports, read from the segment headers and the latest SelfReport record; the count of
-/// unreadable processes, which SelfReport has no field for, from meta.json or else the collector's registration.
+/// What `tracekit status` reports, read from the segment headers and the latest SelfReport record; once the run
+/// ended, the totals from meta.json (a full ring refuses the final SelfReport, so the ring's may be stale); the
+/// count of unreadable processes, which SelfReport has no field for, from meta.json or else the registration.
 /// </summary>
 internal sealed record CollectionStatus(
     string NodeDirectory, bool Running, int? CollectorPid, int Segments, long SegmentBytes,
     SelfReport? Latest, long DroppedInHeaders, long OverwrittenInHeaders, double? CollectorCpuPercent, bool ClosedCleanly,
-    long? AccessDeniedProcesses)
+    long? AccessDeniedProcesses, StatusCounters? Final = null)
 {
+    /// <summary>The run's totals once it ended, else the latest SelfReport's (drops also from the segment header).</summary>
+    public StatusCounters? Counters => Final ?? (Latest is { } r
+        ? new StatusCounters((long)r.RecordsWritten, Math.Max((long)r.RecordsDropped, DroppedInHeaders), Math.Max((long)r.RecordsOverwritten, OverwrittenInHeaders),
+            (long)r.Ticks, (long)r.MissedTicks, (long)r.LateTicks, (long)r.MaxLatenessNs)
+        : null);
+
     public static CollectionStatus? Read(RunLayout layout)
     {
         if (!Directory.Exists(layout.NodeDirectory)) return null;
@@ -96,7 +126,8 @@ internal sealed record CollectionStatus(
         return new CollectionStatus(layout.NodeDirectory, live is not null, live?.Pid, segments.Count,
             segments.Sum(s => new FileInfo(s).Length), latest, dropped, overwritten, cpuPercent, closed,
             // The final count once the run ended (meta.json), else the last one the running collector published.
-            CollectorRegistration.TryReadAccessDeniedProcesses(layout.MetaFile) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout));
+            CollectorRegistration.TryReadAccessDeniedProcesses(layout.MetaFile) ?? CollectorRegistration.TryReadAccessDeniedProcesses(layout),
+            live is null ? StatusCounters.TryReadMeta(layout.MetaFile) : null);
     }
 
     public string ToText()
@@ -105,13 +136,16 @@ internal sealed record CollectionStatus(
         w.WriteLine($"collection: {NodeDirectory}");
         w.WriteLine($"state: {(Running ? $"running (pid {CollectorPid})" : ClosedCleanly ? "stopped (closed cleanly)" : "not running (ring not closed: the collector died or was killed)")}");
         w.WriteLine($"segments: {Segments} ({SegmentBytes / (1024.0 * 1024.0):0.#} MiB on disk)");
+        if (Counters is { } c)
+        {
+            w.WriteLine($"records: {c.RecordsWritten} written, {c.RecordsDropped} dropped, {c.RecordsOverwritten} overwritten");
+            w.WriteLine($"ticks: {c.Ticks} taken, {c.MissedTicks} missed, {c.LateTicks} late (max lateness {c.MaxLatenessNs / 1e6:0.###} ms)");
+        }
         if (Latest is { } r)
         {
-            w.WriteLine($"records: {r.RecordsWritten} written, {Math.Max((long)r.RecordsDropped, DroppedInHeaders)} dropped, {Math.Max((long)r.RecordsOverwritten, OverwrittenInHeaders)} overwritten");
-            w.WriteLine($"ticks: {r.Ticks} taken, {r.MissedTicks} missed, {r.LateTicks} late (max lateness {r.MaxLatenessNs / 1e6:0.###} ms)");
             w.WriteLine($"collector: {CollectorCpuPercent:0.###}% of one core, RSS {r.RssKb / 1024.0:0.#} MiB");
         }
-        else
+        if (Counters is null)
         {
             w.WriteLine($"records: {DroppedInHeaders} dropped, {OverwrittenInHeaders} overwritten (no self-report yet: the collector writes one per second)");
         }
@@ -133,16 +167,19 @@ internal sealed record CollectionStatus(
             w.WriteNumber("segments", Segments);
             w.WriteNumber("segment_bytes", SegmentBytes);
             // Drops and overwrites are counted in the segment header too, so they are known even without a SelfReport.
-            w.WriteNumber("records_dropped", Math.Max((long)(Latest?.RecordsDropped ?? 0), DroppedInHeaders));
-            w.WriteNumber("records_overwritten", Math.Max((long)(Latest?.RecordsOverwritten ?? 0), OverwrittenInHeaders));
+            w.WriteNumber("records_dropped", Counters?.RecordsDropped ?? DroppedInHeaders);
+            w.WriteNumber("records_overwritten", Counters?.RecordsOverwritten ?? OverwrittenInHeaders);
             if (AccessDeniedProcesses is { } denied) w.WriteNumber("access_denied_processes", denied); else w.WriteNull("access_denied_processes");
+            if (Counters is { } c)
+            {
+                w.WriteNumber("records_written", c.RecordsWritten);
+                w.WriteNumber("ticks", c.Ticks);
+                w.WriteNumber("missed_ticks", c.MissedTicks);
+                w.WriteNumber("late_ticks", c.LateTicks);
+                w.WriteNumber("max_lateness_ns", c.MaxLatenessNs);
+            }
             if (Latest is { } r)
             {
-                w.WriteNumber("records_written", r.RecordsWritten);
-                w.WriteNumber("ticks", r.Ticks);
-                w.WriteNumber("missed_ticks", r.MissedTicks);
-                w.WriteNumber("late_ticks", r.LateTicks);
-                w.WriteNumber("max_lateness_ns", r.MaxLatenessNs);
                 w.WriteNumber("collector_cpu_percent", Math.Round(CollectorCpuPercent ?? 0, 4));
                 w.WriteNumber("collector_rss_kb", r.RssKb);
             }

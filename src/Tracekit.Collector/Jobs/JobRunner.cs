@@ -11,8 +11,8 @@ using Tracekit.Ring;
 namespace Tracekit.Collector.Jobs;
 
 /// <summary>
-/// `tracekit run`: starts a job stopped, registers it (its own cgroup, the collector's pids folder), then lets
-/// it run while sampling its process tree into a stream of its own, and writes the invocation. The job is never
+/// `tracekit run`: starts a job stopped, puts it in its own cgroup, then lets it run (registering it in the
+/// collector's pids folder once it has exec'd) while sampling its process tree into a stream of its own, and writes the invocation. The job is never
 /// unobserved: CPU counters are cumulative from the job's fork, and it is in its cgroup before its first instruction.
 /// </summary>
 public sealed class JobRunner
@@ -26,6 +26,8 @@ public sealed class JobRunner
 
     private readonly JobSettings _settings;
     private readonly TextWriter _log;
+    /// <summary>The highest sum of the job's processes' RSS over its ticks (docs/cctf.md, peak_rss_kb).</summary>
+    private long _peakTreeRssKb;
 
     public JobRunner(JobSettings settings, TextWriter log)
     {
@@ -72,7 +74,6 @@ public sealed class JobRunner
         if (cgroup is null)
             _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own ({cgroupProblem}); its tree CPU comes from wait4 rusage");
 
-        string? registration = RegisterWithCollector(layout, pid);
         ProcessIdentity.TryReadStartTicks(pid, out ulong pidStartTicks);
         string spanId = RandomHex(8);
         string traceId = _settings.TraceId ?? RandomHex(16);
@@ -110,6 +111,9 @@ public sealed class JobRunner
 
         Libc.TrySendSignal(pid, Libc.SigCont, out _);
         WaitForExec(pid, program);
+        // After the exec, so the collector's start record names the job, not the stop-then-exec trampoline (this
+        // stream samples the job from its first tick either way).
+        string? registration = RegisterWithCollector(layout, pid);
         tracker.TryAdopt(pid, followChildren: true, Monotonic.NowNs(), sink);
         tracker.ExitRecordedByOwner(pid);
 
@@ -126,6 +130,9 @@ public sealed class JobRunner
             treeCpuNs = (children.UserTimeUs + children.SystemTimeUs) * 1000;
             peakRssKb = children.MaxRssKb;
         }
+        // The job's peak memory is its tree's: parallel processes add up, which the largest single ru_maxrss misses.
+        // Both figures are lower bounds of the true peak (one misses the sum, the other peaks between ticks).
+        if (_peakTreeRssKb > 0) peakRssKb = Math.Max(peakRssKb ?? 0, _peakTreeRssKb);
         if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok && cg.CpuUsageNs >= 0)
         {
             // The cgroup also counts descendants that were never waited for; rusage misses those.
@@ -204,12 +211,16 @@ public sealed class JobRunner
         {
             exitedBeforeTick = process.HasExited;
             Monotonic.SleepUntilNs(schedule.NextDueNs);
+            // A job that ended during the sleep gets no reading after its end: it would lengthen its OpenDC task.
+            // (A --container job ends with its container, not its command.)
+            if (container is null && process.HasExited) break;
             ulong nowNs = Monotonic.NowNs();
             schedule.Take(nowNs, out _);
             bool forked = forks.CheckForkedSinceLastCall();
             // Only a new process on the host can be a new descendant of the job, so a quiet tick skips the listing.
             if (forked || tracker.HasExitsSinceScan) discovery.Scan(tracker, nowNs, sink);
             tracker.Sample(nowNs, schedule.Ticks, sink);
+            _peakTreeRssKb = Math.Max(_peakTreeRssKb, tracker.LastRssSumKb);
             if (cgroup is not null && cgroup.Stats.TryRead(out var cg) == ProcReadStatus.Ok) WriteCgroupSample(cgroup, nowNs, cg, sink);
             container?.Tick(nowNs, forked, tracker, sink, startRecord);
         }

@@ -43,7 +43,8 @@ public static class RunMetadata
             w.WriteNumber("gc_collections", GC.CollectionCount(0));
             w.WriteNumber("allocated_bytes", GC.GetTotalAllocatedBytes());
             w.WriteNumber("records_written", session.RecordsWritten);
-            w.WriteNumber("records_dropped", session.Ring.DroppedRecords);
+            w.WriteNumber("records_dropped", session.RecordsDropped);
+            if (session.Ring.FullReason is { } full) w.WriteString("ring_full_reason", full); else w.WriteNull("ring_full_reason");
             w.WriteNumber("records_overwritten", session.Ring.OverwrittenRecords);
             w.WriteNumber("access_denied_processes", session.AccessDeniedProcesses);
             w.WriteEndObject();

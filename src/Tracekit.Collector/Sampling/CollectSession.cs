@@ -31,6 +31,7 @@ public sealed class CollectSession : IDisposable
     private readonly SelfMonitor _self = new();
     private readonly PeerProber? _peers;
     private readonly LatenessHistogram _lateness = new();
+    private readonly RecordLossWatch _losses;
     private volatile bool _stopRequested;
     private bool _accessDeniedWarned;
     private long _accessDeniedPublished;
@@ -49,12 +50,18 @@ public sealed class CollectSession : IDisposable
         _processes = new ProcessTracker((int)Math.Max(1, StatRefreshNs / settings.IntervalNs));
         _discovery = new ProcessDiscovery(settings.All, settings.MatchPattern is null ? null : new Regex(settings.MatchPattern, RegexOptions.CultureInvariant));
         if (settings.Peers.Count > 0) _peers = new PeerProber(settings.Peers, ring);
+        _losses = new RecordLossWatch(ring, layout.NodeDirectory);
     }
 
     public RingWriter Ring => _ring;
     public TickSchedule? Schedule { get; private set; }
     public LatenessHistogram Lateness => _lateness;
-    public long RecordsWritten => _sink.RecordsWritten;
+    /// <summary>Records appended to the ring by every producer (the sampling thread and the peer prober).</summary>
+    public long RecordsWritten => _sink.RecordsWritten + (_peers?.RecordsWritten ?? 0);
+    /// <summary>Records lost: refused by a full ring (its header counts every producer's) or too large to encode.</summary>
+    public long RecordsDropped => _ring.DroppedRecords + _sink.RecordsTooLarge + (_peers?.RecordsTooLarge ?? 0);
+    /// <summary>Whether records were lost to a failure (a full disk), not to --max-size: the collector exits 3.</summary>
+    public bool LostRecordsToFailure => _losses.LostToFailure;
     /// <summary>Processes skipped because their /proc files were denied (meta.json, `tracekit status`).</summary>
     public long AccessDeniedProcesses => _processes.AccessDenied;
     /// <summary>Whether the calling thread, which runs the tick loop, is in the realtime class.</summary>
@@ -65,6 +72,13 @@ public sealed class CollectSession : IDisposable
     {
         // Before anything is written: a mistyped --cgroup or --container must leave no ring behind, or the
         // corrected command would find the run's ring taken and exit 3 instead of collecting.
+        // One rule for every target named on the command line: absent at start is an error (exit 2, nothing
+        // written), whether it is a --pid, --pid-dir, --cgroup or --container; one that ends later is recorded.
+        foreach (int pid in settings.Pids)
+        {
+            if (!Directory.Exists($"/proc/{pid}"))
+                throw new ArgumentException($"--pid {pid} is not a running process; check the PID (ps -p {pid}), or select the process by --match, or its cgroup with --cgroup");
+        }
         var cgroups = OpenCgroups(settings);
         List<ContainerTarget> containers;
         try { containers = OpenContainers(settings); }
@@ -91,6 +105,8 @@ public sealed class CollectSession : IDisposable
         {
             session = new CollectSession(settings, layout, ring, cgroups, containers);
             session.ResolveTargets();
+            // Every thread is started before this one turns realtime (PeerProber.Start says why).
+            session._peers?.Start();
             // The class is per thread: Start and Run must be called on the same thread (the command does so).
             session.IsRealtime = EnterPriority(settings.Priority);
             return session;
@@ -156,7 +172,9 @@ public sealed class CollectSession : IDisposable
     private void ResolveTargets()
     {
         if (_settings.PidDirectory is { } pidDir) _pidDirectories.Add(PidDirectoryWatcher.Open(pidDir));
-        _pidDirectories.Add(PidDirectoryWatcher.Open(_layout.PidsDirectory));
+        var runPids = PidDirectoryWatcher.Open(_layout.PidsDirectory);
+        runPids.ExitsRecordedByOwner = true;
+        _pidDirectories.Add(runPids);
     }
 
     public void RequestStop() => _stopRequested = true;
@@ -187,7 +205,7 @@ public sealed class CollectSession : IDisposable
             if (!container.IsRunning)
                 Console.Error.WriteLine($"tracekit: --container '{container.Identity.Name}' ({container.Identity.Engine} id {container.Identity.Id}) does not run yet; it is sampled from when it starts");
         }
-        _peers?.Start();
+        _peers?.Begin();
         WarnAccessDeniedOnce();
         PublishAccessDenied();
 
@@ -223,7 +241,9 @@ public sealed class CollectSession : IDisposable
                 // Rewriting the registration allocates, so only when the count moved (new processes were denied,
                 // which happens when new processes appear, not on a steady tick).
                 if (_processes.AccessDenied != _accessDeniedPublished) PublishAccessDenied();
-                _self.Report(nowNs, schedule, _sink, _ring);
+                long dropped = RecordsDropped;
+                _self.Report(nowNs, schedule, _sink, RecordsWritten, dropped, _ring.OverwrittenRecords);
+                _losses.Check((long)nowNs, dropped);
                 nextSelfReportNs += SelfReportEveryNs;
             }
             if (nowNs >= nextAnchorNs)
@@ -236,12 +256,15 @@ public sealed class CollectSession : IDisposable
         var endTs = Monotonic.NowNs();
         // The host's cumulative counters must cover the whole run, whatever tick the host was last read on.
         if (lastHostTick != schedule.Ticks) _host.Sample(endTs, _sink);
-        _self.Report(endTs, schedule, _sink, _ring);
         _sink.Write(ClockPair.Read().ToAnchor());
         _peers?.Stop();
+        // The last record, and it counts itself: its figures are meta.json's, the run's totals (a full ring refuses
+        // it, and then only meta.json has them).
+        _self.Report(endTs, schedule, _sink, RecordsWritten + 1, RecordsDropped, _ring.OverwrittenRecords);
         _ring.Flush();
         CollectorRegistration.Remove(_layout);
         RunMetadata.Write(_layout, _settings, this);
+        _losses.ReportAtExit(RecordsWritten, RecordsDropped);
     }
 
     private void Tick(ulong timestampNs, long tickIndex, ref long lastHostTick)

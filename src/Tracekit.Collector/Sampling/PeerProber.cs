@@ -18,6 +18,7 @@ public sealed class PeerProber : IDisposable
     private readonly IReadOnlyList<(string Host, int Port)> _peers;
     private readonly RecordSink _sink;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ManualResetEventSlim _begin = new();
     private Thread? _thread;
 
     public PeerProber(IReadOnlyList<string> peers, RingWriter ring)
@@ -25,6 +26,11 @@ public sealed class PeerProber : IDisposable
         _peers = peers.Select(Parse).ToList();
         _sink = new RecordSink(ring);
     }
+
+    /// <summary>Link records appended (read from the sampling thread: a slightly stale count is fine).</summary>
+    public long RecordsWritten => _sink.RecordsWritten;
+
+    public long RecordsTooLarge => _sink.RecordsTooLarge;
 
     public static (string Host, int Port) Parse(string peer)
     {
@@ -35,14 +41,25 @@ public sealed class PeerProber : IDisposable
         return (peer.Trim('[', ']'), 22);
     }
 
+    /// <summary>
+    /// Creates the thread; call it before the caller enters SCHED_FIFO. The runtime's Thread.Start spins (sched_yield)
+    /// until the new thread runs, and a realtime thread's yield never lets a normal one run on its core: with two
+    /// realtime collectors on a 2-core host, both spun until the kernel's RT throttling stepped in, ~0.95 s of CPU
+    /// each and a second late (docs/cli.md, --peer). The thread waits for <see cref="Begin"/> before probing.
+    /// </summary>
     public void Start()
     {
         _thread = new Thread(Loop) { IsBackground = true, Name = "tracekit-peers" };
         _thread.Start();
     }
 
+    /// <summary>Lets the probing begin (a signal: safe from the realtime thread, it waits for nothing).</summary>
+    public void Begin() => _begin.Set();
+
     private void Loop()
     {
+        try { _begin.Wait(_stop.Token); }
+        catch (OperationCanceledException) { return; }
         while (!_stop.IsCancellationRequested)
         {
             foreach (var (host, port) in _peers)
@@ -92,5 +109,6 @@ public sealed class PeerProber : IDisposable
     {
         Stop();
         _stop.Dispose();
+        _begin.Dispose();
     }
 }

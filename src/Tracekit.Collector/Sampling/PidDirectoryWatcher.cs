@@ -36,6 +36,12 @@ public sealed class PidDirectoryWatcher : IDisposable
         return new PidDirectoryWatcher(directory, changes);
     }
 
+    /// <summary>
+    /// The run's own pids folder, where `tracekit run` registers its jobs: it writes their exit (with status and
+    /// rusage) in its stream, so the collector writes none; two exits of one process would be counted twice.
+    /// </summary>
+    public bool ExitsRecordedByOwner { get; set; }
+
     /// <summary>False when inotify was unavailable and the folder is listed every tick.</summary>
     public bool IsNotified => _changes is not null;
 
@@ -66,7 +72,8 @@ public sealed class PidDirectoryWatcher : IDisposable
         {
             int pid = _listed[i];
             _stillListed.Add(pid);
-            if (_current.Add(pid)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
+            if (_current.Add(pid) && tracker.TryAdopt(pid, followChildren: true, timestampNs, sink) && ExitsRecordedByOwner)
+                tracker.ExitRecordedByOwner(pid);
         }
 
         if (_current.Count == _stillListed.Count) return;

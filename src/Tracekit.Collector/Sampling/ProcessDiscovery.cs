@@ -55,7 +55,7 @@ public sealed class ProcessDiscovery : IDisposable
             _seenInScan[pid] = scan;
             bool exitedHere = _exitedStartTicks.TryGetValue(pid, out ulong exitedStartTicks);
             if ((known && !exitedHere) || pid == _selfPid || tracker.IsTracked(pid)) continue;
-            if (!TryReadIdentity(pid, tracker, out int ppid, out ulong startTicks, out var comm)) continue;
+            if (!TryReadIdentity(pid, tracker, out int ppid, out ulong startTicks, out var comm, out bool isTracekit)) continue;
             if (exitedHere)
             {
                 // Same start time: still the process that exited (a zombie not yet reaped), never a new one.
@@ -64,7 +64,8 @@ public sealed class ProcessDiscovery : IDisposable
             }
 
             if (tracker.FollowsChildrenOf(ppid)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
-            else if (_adoptAll || Matches(pid, comm)) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
+            // Tracekit's own commands (`tracekit status --run-id nginx1` matches 'nginx') are never a workload.
+            else if (!isTracekit && (_adoptAll || Matches(pid, comm))) tracker.TryAdopt(pid, followChildren: true, timestampNs, sink);
             else _waitingForParent.Add((pid, ppid));
         }
 
@@ -94,11 +95,12 @@ public sealed class ProcessDiscovery : IDisposable
         }
     }
 
-    private bool TryReadIdentity(int pid, ProcessTracker tracker, out int ppid, out ulong startTicks, out string comm)
+    private bool TryReadIdentity(int pid, ProcessTracker tracker, out int ppid, out ulong startTicks, out string comm, out bool isTracekit)
     {
         ppid = 0;
         startTicks = 0;
         comm = "";
+        isTracekit = false;
         // Under hidepid every file of another user's process is denied, stat included: such a process never
         // reaches TryAdopt, so it is counted here or the user would never learn that part of the host is missing.
         var status = ProcFile.TryOpenPid(pid, "stat"u8, out var file);
@@ -115,10 +117,15 @@ public sealed class ProcessDiscovery : IDisposable
             if (!PidStatParser.TryParse(_statBuffer.AsSpan(0, length), out var stat, out var commBytes)) return false;
             ppid = stat.ParentPid;
             startTicks = stat.StartTimeTicks;
+            isTracekit = IsTracekitCommand(commBytes);
             if (_match is not null) comm = Encoding.UTF8.GetString(commBytes);
             return true;
         }
     }
+
+    /// <summary>`tracekit` (collect, run, status, stop, load) or `tracekit-convert`, whose comm the kernel cuts to 15 bytes.</summary>
+    internal static bool IsTracekitCommand(ReadOnlySpan<byte> comm) =>
+        comm.SequenceEqual("tracekit"u8) || comm.SequenceEqual("tracekit-conver"u8);
 
     private bool Matches(int pid, string comm)
     {

@@ -117,10 +117,12 @@ public sealed class ProcessTracker : IDisposable
 
         ConfirmAndRemoveExited(timestampNs, sink);
 
+        long rssSumKb = 0;
         for (int i = 0; i < _slots.Count; i++)
         {
             var p = _slots[i];
             if (p is null || !p.HasPending) continue;
+            rssSumKb += (long)p.RssKb;
             sink.Write(new ProcessSample
             {
                 TimestampNs = timestampNs,
@@ -133,7 +135,11 @@ public sealed class ProcessTracker : IDisposable
             });
             p.HasPending = false;
         }
+        LastRssSumKb = rssSumKb;
     }
+
+    /// <summary>The RSS of every process sampled on the last tick, summed (a job's tree: its memory at that tick).</summary>
+    public long LastRssSumKb { get; private set; }
 
     private void ConfirmAndRemoveExited(ulong timestampNs, RecordSink sink)
     {

@@ -2,7 +2,6 @@ using Tracekit.Collector.Recording;
 using Tracekit.Format;
 using Tracekit.Native;
 using Tracekit.Procfs;
-using Tracekit.Ring;
 
 namespace Tracekit.Collector.Sampling;
 
@@ -18,7 +17,8 @@ public sealed class SelfMonitor : IDisposable
         ProcFile.TryOpen("/proc/self/statm", out _statm);
     }
 
-    public SelfReport Report(ulong timestampNs, TickSchedule schedule, RecordSink sink, RingWriter ring)
+    /// <summary>Counts are the whole collector's (every producer): <see cref="CollectSession.RecordsWritten"/>.</summary>
+    public SelfReport Report(ulong timestampNs, TickSchedule schedule, RecordSink sink, long recordsWritten, long recordsDropped, long recordsOverwritten)
     {
         Libc.TryGetSelfResourceUsage(out var usage);
         var report = new SelfReport
@@ -29,9 +29,9 @@ public sealed class SelfMonitor : IDisposable
             LateTicks = (ulong)schedule.LateTicks,
             MaxLatenessNs = (ulong)schedule.MaxLatenessNs,
             // Counted before this record is appended: the report describes the records that precede it.
-            RecordsWritten = (ulong)sink.RecordsWritten,
-            RecordsDropped = (ulong)(sink.RecordsDropped + ring.DroppedRecords),
-            RecordsOverwritten = (ulong)ring.OverwrittenRecords,
+            RecordsWritten = (ulong)recordsWritten,
+            RecordsDropped = (ulong)recordsDropped,
+            RecordsOverwritten = (ulong)recordsOverwritten,
             CpuUserNs = (ulong)usage.UserTimeUs * 1000,
             CpuSystemNs = (ulong)usage.SystemTimeUs * 1000,
             RssKb = ReadRssKb(),

@@ -96,15 +96,25 @@ public static partial class AuditReport
     private static void Losses(StringBuilder md, IReadOnlyList<NodeAudit> nodes)
     {
         md.AppendLine("## Missed ticks, drops and overwritten records").AppendLine();
-        md.AppendLine("From each stream's last SelfReport (cumulative since its writer started) and from the segment headers.").AppendLine();
-        md.AppendLine("| node | stream | ticks | missed ticks | late ticks | max lateness | records written | dropped (self) | overwritten (self) | collector CPU |");
+        md.AppendLine("Ticks and the collector's CPU come from each stream's last SelfReport (cumulative since its writer started). " +
+            "Records written are the records read from the stream, which is what meta.json's records_written counts; dropped records " +
+            "(refused by a full ring) and overwritten ones are the larger of the SelfReport's and the segment headers' counts, which " +
+            "`tracekit status` and meta.json report too.").AppendLine();
+        md.AppendLine("| node | stream | ticks | missed ticks | late ticks | max lateness | records written | dropped | overwritten | collector CPU |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var n in nodes)
         {
-            foreach (var (stream, r) in n.SelfReports)
+            foreach (var (stream, (r, context, reportEpochMs)) in n.SelfReports)
             {
                 double cpuS = (r.CpuUserNs + r.CpuSystemNs) / 1e9;
-                md.AppendLine(Inv($"| {n.NodeId} | {stream} | {r.Ticks:N0} | {r.MissedTicks:N0} | {r.LateTicks:N0} | {Duration((long)r.MaxLatenessNs)} | {r.RecordsWritten:N0} | {r.RecordsDropped:N0} | {r.RecordsOverwritten:N0} | {cpuS:0.###} s |"));
+                var headers = n.Segments.Where(s => s.Stream == stream && s.Header is not null).Select(static s => s.Header!).ToList();
+                long dropped = Math.Max((long)r.RecordsDropped, headers.Sum(static h => h.DroppedRecords));
+                long overwritten = Math.Max((long)r.RecordsOverwritten, headers.Sum(static h => h.OverwrittenRecords));
+                md.AppendLine(Inv($"| {n.NodeId} | {stream} | {r.Ticks:N0} | {r.MissedTicks:N0} | {r.LateTicks:N0} | {Duration((long)r.MaxLatenessNs)} | {context.RecordsRead:N0} | {dropped:N0} | {overwritten:N0} | {cpuS:0.###} s |"));
+                if (dropped > (long)r.RecordsDropped)
+                {
+                    md.AppendLine(Inv($"|  | {stream}: the ring filled after its last SelfReport ({Utc(reportEpochMs)}), so ticks and CPU stop there; meta.json has the final ones | | | | | | | | |"));
+                }
             }
 
             if (n.SelfReports.Count == 0)

@@ -47,8 +47,11 @@ public sealed class NodeAudit
 
     public InvocationAudit Invocations { get; } = new();
 
-    /// <summary>The last SelfReport of each stream: they are cumulative, so the last one has the totals.</summary>
-    public SortedDictionary<string, SelfReport> SelfReports { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The last SelfReport of each stream (cumulative, so the last one has the totals), with the stream, whose
+    /// count of records read is the audit's "records written".
+    /// </summary>
+    public SortedDictionary<string, (SelfReport Report, StreamContext Stream, long EpochMs)> SelfReports { get; } = new(StringComparer.Ordinal);
 
     public List<SegmentSummary> Segments { get; } = [];
 

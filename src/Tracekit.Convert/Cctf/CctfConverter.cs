@@ -75,6 +75,7 @@ public static class CctfConverter
         }
 
         progress.Complete();
+        WarnSharedHostnames(descriptions, warn);
         outputs.WriteDocument(CctfFiles.Nodes, stream => NodeCatalogWriter.WriteNodes(stream, descriptions));
         outputs.WriteDocument(CctfFiles.Links, stream => NodeCatalogWriter.WriteLinks(stream, descriptions));
         var result = new CctfResult { OutputDirectory = outputDirectory, Nodes = audits };
@@ -123,5 +124,19 @@ public static class CctfConverter
 
         // One stream (the usual case) needs no merge and no payload copy.
         return cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
+    }
+
+    /// <summary>
+    /// Nodes are node ids: two with one hostname may be one machine collected twice (its CPU and memory counted
+    /// twice in the topology), or two machines both named `localhost`. Only the user knows which.
+    /// </summary>
+    private static void WarnSharedHostnames(IEnumerable<NodeDescription> nodes, Action<string> warn)
+    {
+        foreach (var group in nodes.Where(static n => n.Info is { Hostname.Length: > 0 }).GroupBy(static n => n.Info!.Value.Hostname, StringComparer.Ordinal))
+        {
+            var ids = group.Select(static n => n.NodeId).ToList();
+            if (ids.Count < 2) continue;
+            warn($"warning: nodes {string.Join(", ", ids.Select(static id => $"'{id}'"))} have the same hostname '{group.Key}': they count as {ids.Count} machines in nodes.json and the topology. If they are one machine collected under several --node-id values, convert them apart; if they are different machines, give them distinct hostnames or ignore this.");
+        }
     }
 }

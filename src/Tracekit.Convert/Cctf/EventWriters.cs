@@ -34,8 +34,16 @@ internal sealed class EventWriters(CctfFileSet files)
         row.End();
     }
 
+    /// <summary>
+    /// Processes whose start (exit) row was written. A process may be sampled by two streams of its node (the
+    /// collector and `tracekit run`, which both follow a job's tree): it still starts and exits once.
+    /// </summary>
+    private readonly HashSet<(int Pid, ulong StartTicks)> _started = new();
+    private readonly HashSet<(int Pid, ulong StartTicks)> _exited = new();
+
     public void OnProcessStart(StreamCursor record, in ProcessStart start)
     {
+        if (!_started.Add((start.Pid, start.StartTicks))) return;
         var row = Rows.BeginTimed(files.ProcessEvents, record);
         row.String(CctfNames.Event, CctfNames.Start);
         row.Number(CctfNames.Pid, start.Pid);
@@ -48,6 +56,7 @@ internal sealed class EventWriters(CctfFileSet files)
 
     public void OnProcessExit(StreamCursor record, in ProcessExit exit)
     {
+        if (!_exited.Add((exit.Pid, exit.StartTicks))) return;
         var row = Rows.BeginTimed(files.ProcessEvents, record);
         row.String(CctfNames.Event, CctfNames.Exit);
         row.Number(CctfNames.Pid, exit.Pid);

@@ -86,7 +86,7 @@ internal sealed class NodeConverter : IReadObserver
                 if (RecordDecoder.TryDecode(payload, out Placement placement, out error)) { Count(r); _events.OnPlacement(r, placement); return; }
                 break;
             case RecordKind.SelfReport:
-                if (RecordDecoder.TryDecode(payload, out SelfReport report, out error)) { Count(r); _audit.SelfReports[r.Stream.Name] = report; return; }
+                if (RecordDecoder.TryDecode(payload, out SelfReport report, out error)) { Count(r); _audit.SelfReports[r.Stream.Name] = (report, r.Stream, r.EpochMs); return; }
                 break;
             default:
                 // The cursor consumes anchors and unknown kinds; nothing else reaches here.
@@ -109,6 +109,7 @@ internal sealed class NodeConverter : IReadObserver
         if (source == AnchorSource.Record)
         {
             _audit.CountAnchorRecord();
+            stream.RecordsRead++;
         }
         else
         {
@@ -149,10 +150,21 @@ internal sealed class NodeConverter : IReadObserver
         _warn($"warning: node '{stream.NodeId}' stream '{stream.Name}': {what}: {damage.Message}");
     }
 
-    public void OnDamagedRecord(StreamContext stream, string segmentPath, long fileOffset, DecodeError error) =>
+    public void OnDamagedRecord(StreamContext stream, string segmentPath, long fileOffset, DecodeError error)
+    {
+        stream.RecordsRead++;
         _audit.AddDamagedRecord(segmentPath, fileOffset, error);
+    }
 
-    public void OnUnknownKind(StreamContext stream, ulong kindNumber) => _audit.AddUnknownKind(kindNumber);
+    public void OnUnknownKind(StreamContext stream, ulong kindNumber)
+    {
+        stream.RecordsRead++;
+        _audit.AddUnknownKind(kindNumber);
+    }
 
-    private void Count(StreamCursor r) => _audit.CountRecord(r.Kind, r.EpochMs);
+    private void Count(StreamCursor r)
+    {
+        r.Stream.RecordsRead++;
+        _audit.CountRecord(r.Kind, r.EpochMs);
+    }
 }

@@ -25,7 +25,7 @@ public static class ConvertCli
         {
             foreach (var error in parse.Errors)
             {
-                console.Error.WriteLine($"error: {error.Message}");
+                console.Error.WriteLine($"error: {Tracekit.Cli.ParseErrorText.Describe(error.Message)}");
             }
 
             console.Error.WriteLine("Run 'tracekit-convert --help' or 'tracekit-convert <command> --help' for usage.");

@@ -75,8 +75,12 @@ internal static class OpendcCommand
         double written = result.Tasks.Sum(t => t.FragmentMhzSeconds);
         double error = expected == 0 ? 0 : Math.Abs(written - expected) / expected;
         if (result.SampledTasks > 0) console.Out.WriteLine("opendc: " + ConversionReport.SampledLine(options, result)[2..]);
-        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"opendc: {result.Tasks.Count} tasks, {result.Fragments} fragments in {options.OutputDirectory}; CPU conserved: Σ usage×duration = {written:0.###} MHz·s vs measured {expected:0.###} MHz·s ({error:P3} off)"));
+        // "Conserved" claims that CPU went in and came out: with none measured there is nothing to claim.
+        console.Out.WriteLine(expected == 0 && written == 0
+            ? $"opendc: {result.Tasks.Count} tasks, {result.Fragments} fragments in {options.OutputDirectory}; no CPU was measured for any task (see the warning above)"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"opendc: {result.Tasks.Count} tasks, {result.Fragments} fragments in {options.OutputDirectory}; CPU conserved: Σ usage×duration = {written:0.###} MHz·s vs measured {expected:0.###} MHz·s ({error:P3} off)"));
+        foreach (var r in result.Requests) console.Out.WriteLine($"opendc: requests: {r.Describe()}");
 
         // Our own output must pass the strict validator; a failure here is a converter bug, not the user's.
         var validation = OpendcValidator.Validate(options.OutputDirectory, Path.Combine(options.OutputDirectory, "topology.json"), strict: true);

@@ -136,9 +136,11 @@ public static class NginxImporter
         result.DecompressionError = reader.DecompressionError;
         if (result.DecompressionError is null && !input.MatchesGzipTrailer(reader.BytesRead))
         {
+            // The last 4 bytes of a cut file are not a trailer but whatever data the cut left there: never print them.
             result.DecompressionError =
-                $"{reader.BytesRead:N0} bytes were decompressed but the gzip trailer says {input.GzipTrailerSize:N0} (mod 2^32): " +
-                "the file was cut, unless it is several gzip files concatenated";
+                "the file ends before its gzip stream does, so it was most likely cut (copied or rotated while nginx was writing it; " +
+                "gzip files joined end to end also read this way); " +
+                "import the complete file to get the rest";
         }
     }
 

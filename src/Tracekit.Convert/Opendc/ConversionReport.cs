@@ -16,7 +16,9 @@ internal static class ConversionReport
         s.AppendLine(inv, $"- tasks: {result.Tasks.Count}, fragments: {result.Fragments}");
         if (result.SampledTasks > 0) s.AppendLine(SampledLine(options, result));
         double expected = result.Tasks.Sum(t => t.ExpectedMhzSeconds), written = result.Tasks.Sum(t => t.FragmentMhzSeconds);
-        s.AppendLine(inv, $"- conservation: Σ cpu_usage × duration = {written:0.###} MHz·s; measured CPU-seconds × MHz = {expected:0.###} MHz·s; difference {(expected == 0 ? 0 : Math.Abs(written - expected) / expected):P4} (limit 1%)");
+        if (expected == 0 && written == 0) s.AppendLine("- conservation: no CPU was measured for any task (see the warnings)");
+        else s.AppendLine(inv, $"- conservation: Σ cpu_usage × duration = {written:0.###} MHz·s; measured CPU-seconds × MHz = {expected:0.###} MHz·s; difference {(expected == 0 ? 0 : Math.Abs(written - expected) / expected):P4} (limit 1%)");
+        foreach (var r in result.Requests) s.AppendLine(inv, $"- requests: {r.Describe()}");
         s.AppendLine().AppendLine("| task | name | node | duration ms | CPU s | MHz | Σ usage×duration MHz·s | error |").AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var t in result.Tasks)
             s.AppendLine(inv, $"| {t.TaskId} | {t.Name.Replace("|", "\\|", StringComparison.Ordinal)} | {t.NodeId} | {t.DurationMs} | {t.MeasuredCpuSeconds:0.####} | {t.MaxMhz:0.#} | {t.FragmentMhzSeconds:0.###} | {t.RelativeError:P4} |");

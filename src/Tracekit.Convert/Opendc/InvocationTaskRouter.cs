@@ -28,9 +28,18 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         public long PeakRssKb;
         /// <summary>InvocationStart.sampleRatio: below 1 for a sampled request.</summary>
         public double SampleRatio = 1;
+        /// <summary>CPUs the job was allowed (its cpuset), or 0 when unknown.</summary>
+        public int CpusetCores;
     }
 
     private readonly Dictionary<(string, string), Open> _bySpan = new();
+    private RequestCpuAttribution? _requests;
+
+    /// <summary>Request invocations: CPU from the process that served them (null until a process was read).</summary>
+    public RequestCpuAttribution? Requests => _requests;
+
+    /// <summary>Created at the first reading, so the serving process has a reading before its first request.</summary>
+    private RequestCpuAttribution Attribution => _requests ??= new RequestCpuAttribution(Builder, NodeId, () => EffectiveMhz, () => NodeCores);
     private readonly Dictionary<int, Open> _byPid = new();
     private readonly Dictionary<string, Open> _byCgroup = new(StringComparer.Ordinal);
 
@@ -80,6 +89,16 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     {
         if (s.Pid is null && string.IsNullOrEmpty(s.Cgroup)) return;
         string name = string.IsNullOrEmpty(s.TraceId) ? s.Path ?? "invocation" : s.TraceId;
+        // `tracekit run` starts the job (and its cgroup) at ts_start: its counters start at zero there.
+        bool fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal);
+        long submissionNs = s.EnqueueNs is { } q ? EpochClock.ToEpochNs((ulong)q, r.Anchor) : r.EpochNs;
+        long submissionMs = EpochClock.ToEpochMs(Math.Min(submissionNs, r.EpochNs));
+        if (!fresh && s.Pid is { } servingPid)
+        {
+            // A request: its process serves others too, before, during and after it.
+            Attribution.OnStart(servingPid, s.TraceId, s.SpanId, name, r.EpochNs, submissionMs);
+            return;
+        }
         // A process or cgroup has one CPU counter: concurrent invocations on it cannot each have it (that counts it
         // twice) nor share it (any split is invented). The open task keeps it; the later invocation is no task.
         if ((s.Pid is { } held && _byPid.ContainsKey(held)) || (!string.IsNullOrEmpty(s.Cgroup) && _byCgroup.ContainsKey(s.Cgroup)))
@@ -89,17 +108,16 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             return;
         }
         long startNs = r.EpochNs;
-        long submissionNs = s.EnqueueNs is { } q ? EpochClock.ToEpochNs((ulong)q, r.Anchor) : startNs;
         var open = new Open
         {
             Name = name,
-            SubmissionMs = EpochClock.ToEpochMs(Math.Min(submissionNs, startNs)),
+            SubmissionMs = submissionMs,
             StartEpochNs = startNs,
-            // `tracekit run` starts the job (and its cgroup) at ts_start: its counters start at zero there.
-            Fresh = !string.IsNullOrEmpty(s.Cgroup) || Path.GetFileName(r.Stream.Name).StartsWith("run-", StringComparison.Ordinal),
+            Fresh = fresh,
             Cgroup = string.IsNullOrEmpty(s.Cgroup) ? null : s.Cgroup,
             RootPid = s.Pid ?? 0,
             SampleRatio = s.SampleRatio ?? 1,
+            CpusetCores = CountCpus(s.Cpuset),
         };
         if (open.Fresh) open.Series = new TaskSeries(startNs, 0, EffectiveMhz, Builder.Spill);
         _bySpan[(s.TraceId, s.SpanId)] = open;
@@ -116,6 +134,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
 
     private void OnSample(StreamCursor r, in ProcessSample s)
     {
+        Attribution.OnReading(r, s.Pid, (long)s.CpuTimeNs);
         if (!_byPid.TryGetValue(s.Pid, out var o) || r.EpochNs < o.StartEpochNs || !Claims(o, r)) return;
         FlushIfNewTick(o, r.EpochNs);
         o.RssByPid[s.Pid] = (long)s.RssKb;
@@ -160,14 +179,16 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
 
     private void OnEnd(StreamCursor r, in InvocationEnd e)
     {
+        if (_requests is not null && _requests.TryEnd(e.TraceId, e.SpanId, r.EpochNs)) return;
         if (!_bySpan.Remove((e.TraceId, e.SpanId), out var o)) return;
         AddPending(o);
         o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz, Builder.Spill);
         // The end record carries the whole tree's CPU: the last interval, after the last tick, is included.
         long total = Math.Max(o.Series.LastCpuNs, e.CpuTimeNs is { } cpu && o.Fresh ? cpu : o.Series.LastCpuNs);
-        o.Series.Add(Math.Max(r.EpochNs, o.Series.LastEpochNs + 1), total);
-        long peak = Math.Max(o.PeakRssKb, e.PeakRssKb ?? 0);
-        Complete(o, peak);
+        o.Series.End(r.EpochNs, total);
+        // `tracekit run` measured the job's peak memory (its tree's, docs/cctf.md peak_rss_kb): the same figure
+        // makes mem_capacity. Other invocations have only this converter's sum of the samples it read.
+        Complete(o, e.PeakRssKb ?? o.PeakRssKb);
     }
 
     private void Complete(Open o, long peakRssKb)
@@ -180,7 +201,23 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             if (ScaleSampled) copies = Math.Max(1, (int)Math.Round(1 / o.SampleRatio));
             ScaledCopies += copies - 1;
         }
-        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, NodeCores, peakRssKb, copies);
+        int cores = o.CpusetCores > 0 ? Math.Min(NodeCores, o.CpusetCores) : NodeCores;
+        Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, cores, peakRssKb, copies);
+    }
+
+    /// <summary>The CPUs in a cpuset list ("0-3,6"); 0 when absent or unreadable.</summary>
+    internal static int CountCpus(string? cpuset)
+    {
+        if (string.IsNullOrWhiteSpace(cpuset)) return 0;
+        int count = 0;
+        foreach (var part in cpuset.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int dash = part.IndexOf('-');
+            if (dash < 0) { if (!int.TryParse(part, out _)) return 0; count++; continue; }
+            if (!int.TryParse(part.AsSpan(0, dash), out int lo) || !int.TryParse(part.AsSpan(dash + 1), out int hi) || hi < lo) return 0;
+            count += hi - lo + 1;
+        }
+        return count;
     }
 
     private void Unindex(Open o)
@@ -198,5 +235,6 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
             Complete(o, o.PeakRssKb);
         }
         _bySpan.Clear();
+        _requests?.Finish();
     }
 }

@@ -32,8 +32,19 @@ public sealed record TaskAccount(int TaskId, string Name, string NodeId, long Du
     public double RelativeError => ExpectedMhzSeconds == 0 ? Math.Abs(FragmentMhzSeconds) : Math.Abs(FragmentMhzSeconds - ExpectedMhzSeconds) / ExpectedMhzSeconds;
 }
 
+/// <summary>How the CPU of one node's serving processes went to its request tasks (docs/opendc.md, "Requests").</summary>
+public sealed record RequestCpuSummary(string NodeId, long Requests, long RequestsWithoutReadings, long AttributedCpuNs, long InFlightIntervalCpuNs, long IdleCpuNs)
+{
+    /// <summary>The share of the CPU of intervals with a request in flight that no request got.</summary>
+    public double UnattributedShare => InFlightIntervalCpuNs == 0 ? 0 : 1 - ((double)AttributedCpuNs / InFlightIntervalCpuNs);
+
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"node '{NodeId}': {Requests:N0} request task(s) got {AttributedCpuNs / 1e9:0.###} CPU-s of the {InFlightIntervalCpuNs / 1e9:0.###} CPU-s their serving processes used in reading intervals with a request in flight ({UnattributedShare:P1} unattributed: time with none in flight); a further {IdleCpuNs / 1e9:0.###} CPU-s fell in intervals with no request in flight");
+}
+
 public sealed class OpendcResult
 {
+    public IReadOnlyList<RequestCpuSummary> Requests { get; init; } = [];
     public required string OutputDirectory { get; init; }
     public required IReadOnlyList<TaskAccount> Tasks { get; init; }
     public long Fragments { get; init; }
@@ -85,6 +96,7 @@ public static class OpendcConverter
         var accounts = new List<TaskAccount>();
         var warnings = new List<string>();
         var topology = new List<TopologyNode>();
+        var requests = new List<RequestCpuSummary>();
         long fragmentCount;
         long bytesBefore = 0, sampledTasks = 0, scaledCopies = 0;
         using (var spill = new FragmentSpill(options.OutputDirectory))
@@ -117,6 +129,15 @@ public static class OpendcConverter
                     sampledTasks += sampled.SampledTasks;
                     scaledCopies += sampled.ScaledCopies;
                 }
+                if (router is InvocationTaskRouter { Requests: { Requests: > 0 } served })
+                {
+                    requests.Add(new RequestCpuSummary(node.NodeId, served.Requests, served.RequestsWithoutReadings, served.AttributedCpuNs, served.InFlightIntervalCpuNs, served.IdleCpuNs));
+                    if (served.RequestsWithoutReadings > 0)
+                    {
+                        warnings.Add($"node '{node.NodeId}': {served.RequestsWithoutReadings:N0} request invocation(s) name a PID the collector never sampled, so they have no CPU: " +
+                            "collect with --pid, --match or --all selecting the serving processes (or --cgroup/--container) to give them one");
+                    }
+                }
                 if (router.MaxMhz <= 0) warnings.Add($"node '{node.NodeId}' recorded no max MHz; assumed {FallbackMaxMhz} MHz per core");
                 if (router.NodeInfo is { } info)
                     topology.Add(new TopologyNode(node.NodeId, Math.Max(1, info.CoreCount), router.EffectiveMhz, Math.Max(1, (long)(info.MemTotalKb / 1024))));
@@ -133,8 +154,14 @@ public static class OpendcConverter
         }
         TasksParquetWriter.Write(outputs.Add("tasks.parquet"), tasks);
         if (topology.Count > 0) TopologyWriter.Write(outputs.Add("topology.json"), topology);
+        if (accounts.All(static a => a.MeasuredCpuSeconds == 0))
+        {
+            warnings.Add(options.Mode == TaskMode.Invocations
+                ? "the workload has no CPU: no task's process or cgroup was sampled while it ran. Run the collector with --pid, --match, --all, --cgroup or --container selecting the processes that do the work (a `tracekit run` job is sampled on its own), or convert with --tasks processes"
+                : "the workload has no CPU: the sampled processes used none. Select the processes that do the work with collect --pid, --match or --all");
+        }
         return new OpendcResult { OutputDirectory = options.OutputDirectory, Tasks = accounts, Fragments = fragmentCount, Warnings = warnings,
-            SampledTasks = sampledTasks, ScaledCopies = scaledCopies };
+            SampledTasks = sampledTasks, ScaledCopies = scaledCopies, Requests = requests };
     }
 }
 

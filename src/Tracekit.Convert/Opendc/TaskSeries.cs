@@ -31,6 +31,8 @@ public sealed class TaskSeries
         StartEpochNs = startEpochNs;
         _lastEpochNs = startEpochNs;
         _lastCpuNs = baselineCpuNs;
+        _windowStartNs = startEpochNs;
+        _windowStartCpuNs = baselineCpuNs;
         BaselineCpuNs = baselineCpuNs;
         _maxMhz = maxMhz;
     }
@@ -41,8 +43,21 @@ public sealed class TaskSeries
     public long LastCpuNs => _lastCpuNs;
     public long DurationMs => _lastBoundaryMs;
     public long PeakRssKb { get; private set; }
-    /// <summary>The most cores the task used in one reading interval (before any merge).</summary>
-    public double PeakCores { get; private set; }
+    /// <summary>
+    /// The task's peak CPU demand in cores: the most it used in a window of at least <see cref="PeakWindowNs"/>
+    /// (consecutive reading intervals joined until they span it). A shorter interval, such as the sliver between
+    /// the last tick and the end record, whose CPU was counted by rusage over a longer time, would read as
+    /// tens of cores.
+    /// </summary>
+    public double PeakCores => _peakCores > 0 || _lastEpochNs == _windowStartNs
+        ? _peakCores
+        : (double)(_lastCpuNs - _windowStartCpuNs) / (_lastEpochNs - _windowStartNs);
+
+    /// <summary>The shortest window the peak cores are measured over: 5 ticks at 10 ms, one at 100 ms.</summary>
+    public const long PeakWindowNs = 50_000_000;
+    private double _peakCores;
+    private long _windowStartNs;
+    private long _windowStartCpuNs;
     /// <summary>Fragments so far, spilled or in memory.</summary>
     public long FragmentCount => ((long)(_spilledChunkOffsets?.Count ?? 0) * FragmentSpill.ChunkFragments) + _fragments.Count;
 
@@ -73,9 +88,13 @@ public sealed class TaskSeries
     {
         if (epochNs <= _lastEpochNs) return;
         cumulativeCpuNs = Math.Max(cumulativeCpuNs, _lastCpuNs);
-        long intervalNs = epochNs - _lastEpochNs;
         long deltaCpuNs = cumulativeCpuNs - _lastCpuNs;
-        PeakCores = Math.Max(PeakCores, (double)deltaCpuNs / intervalNs);
+        if (epochNs - _windowStartNs >= PeakWindowNs)
+        {
+            _peakCores = Math.Max(_peakCores, (double)(cumulativeCpuNs - _windowStartCpuNs) / (epochNs - _windowStartNs));
+            _windowStartNs = epochNs;
+            _windowStartCpuNs = cumulativeCpuNs;
+        }
 
         long boundaryMs = (long)Math.Round((epochNs - StartEpochNs) / 1e6, MidpointRounding.AwayFromZero);
         long durationMs = boundaryMs - _lastBoundaryMs;
@@ -92,6 +111,31 @@ public sealed class TaskSeries
         _fragments.Add(new OpendcFragment(0, durationMs, _carriedCpuNs / (durationMs * 1e6) * _maxMhz));
         _carriedCpuNs = 0;
         _lastBoundaryMs = boundaryMs;
+    }
+
+    /// <summary>
+    /// The task's last reading, at its end: a reading later than the end (a sample taken after the job exited, and
+    /// before its end record was written) must not make the task longer than the job. Fragments past the end are
+    /// taken back and their CPU joins the interval that ends at the end, so CPU is conserved and the task's
+    /// duration is the job's.
+    /// </summary>
+    public void End(long endEpochNs, long cumulativeCpuNs)
+    {
+        long endBoundaryMs = Math.Max(1, (long)Math.Round((endEpochNs - StartEpochNs) / 1e6, MidpointRounding.AwayFromZero));
+        while (_lastBoundaryMs > endBoundaryMs && _fragments.Count > 0)
+        {
+            var last = _fragments[^1];
+            _fragments.RemoveAt(_fragments.Count - 1);
+            _carriedCpuNs += (long)Math.Round(last.CpuUsageMhz / _maxMhz * last.DurationMs * 1e6);
+            _lastBoundaryMs -= last.DurationMs;
+        }
+        if (_lastEpochNs > endEpochNs)
+        {
+            // Readings up to the last kept boundary stay; the next one is the end.
+            _lastEpochNs = Math.Min(_lastEpochNs, StartEpochNs + (_lastBoundaryMs * 1_000_000));
+            _windowStartNs = Math.Min(_windowStartNs, _lastEpochNs);
+        }
+        Add(Math.Max(endEpochNs, _lastEpochNs + 1), cumulativeCpuNs);
     }
 
     /// <summary>

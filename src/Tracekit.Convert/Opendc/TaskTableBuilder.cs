@@ -5,9 +5,10 @@ namespace Tracekit.Convert.Opendc;
 /// <summary>
 /// Assigns task ids, merges and writes each finished task's fragments, and derives the task row. The sizing rule
 /// (docs/opendc.md, "Tasks from a Tracekit run"):
-/// cpu_count = the cores of the busiest reading interval, rounded up after forgiving 0.1 core of sampling jitter,
-/// at least 1 and at most the node's cores; cpu_capacity = cpu_count × the node's max MHz;
-/// mem_capacity = peak RSS in MiB (rounded up, at least 1) × 1000, the unit OpenDC's loader divides by 1000.
+/// cpu_count = the task's peak CPU demand in cores (<see cref="TaskSeries.PeakCores"/>), rounded up after forgiving
+/// 0.1 core of sampling jitter, at least 1 and at most the cores it could use (its cpuset, within the node's);
+/// cpu_capacity = cpu_count × the node's max MHz; mem_capacity = peak memory in MiB (rounded up, at least 1) × 1000,
+/// the unit OpenDC's loader divides by 1000.
 /// </summary>
 public sealed class TaskTableBuilder
 {
@@ -33,7 +34,7 @@ public sealed class TaskTableBuilder
     /// How many tasks this series becomes: more than 1 for a sampled request scaled to the requests it stands for
     /// (`--sampled-tasks scale`); the copies are identical but for their id and a <c>#N</c> name suffix.
     /// </param>
-    public void Complete(TaskSeries series, string name, string nodeId, long submissionTimeMs, double maxMhz, int nodeCores, long peakRssKb, int copies = 1)
+    public void Complete(TaskSeries series, string name, string nodeId, long submissionTimeMs, double maxMhz, int maxCores, long peakRssKb, int copies = 1)
     {
         series.Finish();
         int id = _tasks.Count + 1;
@@ -47,7 +48,7 @@ public sealed class TaskTableBuilder
         }
         if (merger.Flush(out var last)) Write(last, written, ref durationMs, ref mhzMs);
 
-        int cpuCount = Math.Clamp((int)Math.Ceiling(series.PeakCores - JitterCores), 1, Math.Max(1, nodeCores));
+        int cpuCount = Math.Clamp((int)Math.Ceiling(series.PeakCores - JitterCores), 1, Math.Max(1, maxCores));
         long memMiB = Math.Max(1, (peakRssKb + 1023) / 1024);
         for (int copy = 0; copy < copies; copy++, id = _tasks.Count + 1)
         {

@@ -33,6 +33,9 @@ public sealed class StreamContext
     /// </summary>
     public byte[] NodeAndStage { get; private set; }
 
+    /// <summary>Records read from this stream so far: anchors, unknown kinds and records that failed to decode included (the audit's "records written").</summary>
+    public long RecordsRead { get; internal set; }
+
     /// <summary>The header of the first readable segment, or null when none could be read.</summary>
     public Tracekit.Ring.RingHeaderInfo? FirstHeader { get; private set; }
 

@@ -108,7 +108,7 @@ internal sealed class NodeReport : IReadObserver
                 if (RecordDecoder.TryDecode(payload, out NodeInfo info, out error)) { Count(r); Description.OnNodeInfo(info); return; }
                 break;
             case RecordKind.SelfReport:
-                if (RecordDecoder.TryDecode(payload, out SelfReport report, out error)) { Count(r); Audit.SelfReports[r.Stream.Name] = report; return; }
+                if (RecordDecoder.TryDecode(payload, out SelfReport report, out error)) { Count(r); Audit.SelfReports[r.Stream.Name] = (report, r.Stream, r.EpochMs); return; }
                 break;
             default:
                 // Kinds the report does not draw (exits, cgroups, links, placements) are counted only.

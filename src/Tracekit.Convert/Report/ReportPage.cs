@@ -58,7 +58,7 @@ internal sealed partial class ReportPage(string runDirectory, IReadOnlyList<Node
         {
             var a = n.Audit;
             long ticks = 0, missed = 0, dropped = 0, overwritten = 0;
-            foreach (var r in a.SelfReports.Values)
+            foreach (var (r, _, _) in a.SelfReports.Values)
             {
                 ticks += (long)r.Ticks;
                 missed += (long)r.MissedTicks;
