@@ -11,18 +11,22 @@ internal static class CollectCommand
     private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
     private static readonly Option<string> StageOption = CommonOptions.Stage();
     private static readonly Option<string> OutOption = CommonOptions.Out();
-    private static readonly Option<string> IntervalOption = CommonOptions.Interval();
-    private static readonly Option<string?> DurationOption = new("--duration") { Description = "Stop after this long (for example 30s, 5m). Default: until stopped." };
-    private static readonly Option<string> RingSizeOption = new("--ring-size") { Description = "One ring segment's data area: a power of two from 64KiB to 1GiB.", DefaultValueFactory = _ => "16MiB" };
+    private static readonly Option<long> IntervalOption = CommonOptions.IntervalNs();
+    private static readonly Option<long?> DurationOption = ValueParsers.OptionalDurationNs("--duration", "Stop after this long (for example 30s, 5m). Default: until stopped.",
+        minNs: 1, maxNs: long.MaxValue / 2, rangeText: "of at least 1ns");
+    private static readonly Option<long> RingSizeOption = ValueParsers.SizeInBytes("--ring-size", "One ring segment's data area: a power of two from 64KiB to 1GiB.", "16MiB",
+        IsValidRingSize, "must be a power of two from 64KiB to 1GiB (for example 16MiB)");
     private static readonly Option<string> PolicyOption = new("--policy") { Description = "overwrite (a bounded flight recorder) or no-loss (roll to new segments).", DefaultValueFactory = _ => "no-loss" };
-    private static readonly Option<string?> MaxSizeOption = new("--max-size") { Description = "no-loss: the disk all segments may use; beyond it records are dropped and counted." };
+    private static readonly Option<long?> MaxSizeOption = ValueParsers.OptionalSizeInBytes("--max-size", "no-loss: the disk all segments may use; beyond it records are dropped and counted.",
+        static _ => true, "is not a size (for example 1GiB)");
     private static readonly Option<int[]> PidOption = new("--pid", "-p") { Description = "A process to sample (repeatable); its children are followed.", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> PidDirOption = new("--pid-dir") { Description = "A folder of files named by PID; PIDs added or removed while running are followed." };
     private static readonly Option<string?> MatchOption = new("--match") { Description = "Sample processes whose command name or command line matches this regular expression." };
     private static readonly Option<string[]> CgroupOption = new("--cgroup") { Description = "A cgroup (v1 or v2; absolute or relative to the hierarchy root) to sample (repeatable)." };
     private static readonly Option<string[]> ContainerOption = new("--container") { Description = "A container, by Docker or Podman name or by id, found through its cgroup (repeatable). One that does not run yet is sampled from when it starts; each start and stop is a placement event." };
     private static readonly Option<bool> AllOption = new("--all") { Description = "Sample every process on the host." };
-    private static readonly Option<string?> HostIntervalOption = new("--host-interval") { Description = "How often host CPU, memory and network are read: a multiple of --interval. Default: --interval, but at least 100ms (/proc/stat counts in 10 ms ticks, so faster host reads add cost, not information)." };
+    private static readonly Option<long?> HostIntervalOption = ValueParsers.OptionalDurationNs("--host-interval", "How often host CPU, memory and network are read: a multiple of --interval. Default: --interval, but at least 100ms (/proc/stat counts in 10 ms ticks, so faster host reads add cost, not information).",
+        minNs: 1_000_000, maxNs: 3_600_000_000_000, rangeText: "from 1ms to 1h");
     private static readonly Option<string> PriorityOption = new("--priority") { Description = "auto: the sampling thread runs realtime (SCHED_FIFO 1) when permitted (root or CAP_SYS_NICE), so a loaded host does not delay ticks; realtime: the same, or fail; normal: never.", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string[]> DotnetOption = new("--dotnet") { Description = "Capture .NET processes over EventPipe (runtime metrics, GC, requests): 'all' (or nothing) for those the other target options select, every .NET process when there are none; or PIDs.", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string[]> DotnetSourcesOption = new("--dotnet-sources") { Description = "With --dotnet: what to capture, comma-separated, from metrics (System.Runtime meter at max(--interval, 1s)), gc (GC start/stop and pauses), requests (one invocation per ASP.NET Core request and HttpClient call), requests-lean (instead of requests: start and stop per ASP.NET Core request with method, path and times; no status, no trace id, no HttpClient calls; cheaper). Default: metrics,gc,requests.", AllowMultipleArgumentsPerToken = true };
@@ -55,20 +59,8 @@ internal static class CollectCommand
 
     internal static CollectSettings BuildSettings(ParseResult parse)
     {
-        var interval = parse.GetValue(IntervalOption)!;
-        if (!ValueParsers.TryParseDurationNs(interval, out long intervalNs) || intervalNs < 1_000_000 || intervalNs > 3_600_000_000_000)
-            throw new ArgumentException($"--interval '{interval}' is not a duration from 1ms to 1h (for example 10ms, 100ms, 1s)");
-        long hostIntervalNs = Math.Max(intervalNs, 100_000_000);
-        if (parse.GetValue(HostIntervalOption) is { } hostInterval)
-        {
-            if (!ValueParsers.TryParseDurationNs(hostInterval, out hostIntervalNs) || hostIntervalNs < intervalNs || hostIntervalNs % intervalNs != 0)
-                throw new ArgumentException($"--host-interval '{hostInterval}' must be a multiple of --interval ({ValueParsers.FormatDuration(intervalNs)})");
-        }
-        else if (hostIntervalNs % intervalNs != 0)
-        {
-            // An interval that does not divide 100 ms (say 30ms): the host goes at the first multiple above it.
-            hostIntervalNs = (hostIntervalNs / intervalNs + 1) * intervalNs;
-        }
+        long intervalNs = parse.GetValue(IntervalOption);
+        long hostIntervalNs = HostIntervalNs(intervalNs, parse.GetValue(HostIntervalOption));
         var priority = parse.GetValue(PriorityOption) switch
         {
             "auto" => SamplingPriority.Auto,
@@ -76,15 +68,9 @@ internal static class CollectCommand
             "normal" => SamplingPriority.Normal,
             var p => throw new ArgumentException($"--priority '{p}' must be auto, realtime or normal"),
         };
-        long durationNs = 0;
-        if (parse.GetValue(DurationOption) is { } duration && !ValueParsers.TryParseDurationNs(duration, out durationNs))
-            throw new ArgumentException($"--duration '{duration}' is not a duration (for example 30s, 5m)");
-        var ringSize = parse.GetValue(RingSizeOption)!;
-        if (!ValueParsers.TryParseSizeInBytes(ringSize, out long ringBytes) || !IsValidRingSize(ringBytes))
-            throw new ArgumentException($"--ring-size '{ringSize}' must be a power of two from 64KiB to 1GiB (for example 16MiB)");
-        long maxBytes = 0;
-        if (parse.GetValue(MaxSizeOption) is { } maxSize && !ValueParsers.TryParseSizeInBytes(maxSize, out maxBytes))
-            throw new ArgumentException($"--max-size '{maxSize}' is not a size (for example 1GiB)");
+        long durationNs = parse.GetValue(DurationOption) ?? 0;
+        long ringBytes = parse.GetValue(RingSizeOption);
+        long maxBytes = parse.GetValue(MaxSizeOption) ?? 0;
         var policy = parse.GetValue(PolicyOption) switch
         {
             "no-loss" => RingPolicy.NoLoss,
@@ -130,6 +116,22 @@ internal static class CollectCommand
             Peers = parse.GetValue(PeerOption) ?? [],
             Dotnet = ParseDotnet(parse),
         };
+    }
+
+    /// <summary>
+    /// The host's interval: given, it must be a multiple of the sampling interval; by default the interval, but at
+    /// least 100 ms, at the first multiple of the interval (an interval of 30ms reads the host every 120 ms).
+    /// </summary>
+    private static long HostIntervalNs(long intervalNs, long? givenNs)
+    {
+        if (givenNs is { } hostNs)
+        {
+            if (hostNs < intervalNs || hostNs % intervalNs != 0)
+                throw new ArgumentException($"--host-interval {ValueParsers.FormatDuration(hostNs)} must be a multiple of --interval ({ValueParsers.FormatDuration(intervalNs)})");
+            return hostNs;
+        }
+        long defaultNs = Math.Max(intervalNs, 100_000_000);
+        return defaultNs % intervalNs == 0 ? defaultNs : (defaultNs / intervalNs + 1) * intervalNs;
     }
 
     private static Dotnet.DotnetSelection? ParseDotnet(ParseResult parse)

@@ -29,11 +29,10 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "cloud",
     };
 
-    public static Option<string> Interval() => new("--interval")
-    {
-        Description = "The sampling interval: 10ms, 100ms or 1s (any duration from 1ms to 1h is accepted).",
-        DefaultValueFactory = _ => "100ms",
-    };
+    /// <summary>The sampling interval in nanoseconds.</summary>
+    public static Option<long> IntervalNs() => ValueParsers.DurationNs("--interval",
+        "The sampling interval: 10ms, 100ms or 1s (any duration from 1ms to 1h is accepted).", "100ms",
+        minNs: 1_000_000, maxNs: 3_600_000_000_000, rangeText: "from 1ms to 1h");
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text." };
 

@@ -15,9 +15,11 @@ internal static class LoadCommand
 {
     private static readonly Option<string[]> UrlOption = new("--url") { Description = "Target URL (repeat for several; used in turn). Only these addresses are contacted.", Required = true, AllowMultipleArgumentsPerToken = false };
     private static readonly Option<double> RateOption = new("--rate") { Description = "Requests per second, sent on schedule whatever the responses do.", Required = true };
-    private static readonly Option<string> DurationOption = new("--duration") { Description = "How long to send: 10s, 2m, …", Required = true };
+    private static readonly Option<long?> DurationOption = ValueParsers.OptionalDurationNs("--duration", "How long to send: 10s, 2m, …",
+        minNs: 1, maxNs: long.MaxValue / 2, rangeText: "of at least 1ns");
     private static readonly Option<int> ConnectionsOption = new("--connections") { Description = "Connections per target (requests beyond wait, and the wait counts as latency).", DefaultValueFactory = _ => 64 };
-    private static readonly Option<string> TimeoutOption = new("--timeout") { Description = "Per-request timeout.", DefaultValueFactory = _ => "10s" };
+    private static readonly Option<long> TimeoutOption = ValueParsers.DurationNs("--timeout", "Per-request timeout.", "10s",
+        minNs: 1_000_000, maxNs: 86_400_000_000_000, rangeText: "from 1ms to 24h");
     private static readonly Option<string?> RunIdOption = new("--run-id") { Description = "Write client-side invocations into this run (else only the report is printed)." };
     private static readonly Option<string> OutOption = CommonOptions.Out();
     private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
@@ -61,10 +63,8 @@ internal static class LoadCommand
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)) throw new ArgumentException($"--url '{text}' is not an absolute URL");
             urls.Add(uri);
         }
-        var duration = parse.GetValue(DurationOption)!;
-        if (!ValueParsers.TryParseDurationNs(duration, out long durationNs)) throw new ArgumentException($"--duration '{duration}' is not a duration");
-        var timeout = parse.GetValue(TimeoutOption)!;
-        if (!ValueParsers.TryParseDurationNs(timeout, out long timeoutNs) || timeoutNs < 1_000_000) throw new ArgumentException($"--timeout '{timeout}' is not a duration of at least 1ms");
+        long durationNs = parse.GetValue(DurationOption) ?? throw new ArgumentException("--duration is required (for example 30s)");
+        long timeoutNs = parse.GetValue(TimeoutOption);
         return new LoadOptions
         {
             Urls = urls,

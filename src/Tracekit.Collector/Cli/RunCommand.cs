@@ -9,7 +9,7 @@ internal static class RunCommand
     private static readonly Option<string> OutOption = CommonOptions.Out();
     private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
     private static readonly Option<string> StageOption = CommonOptions.Stage();
-    private static readonly Option<string> IntervalOption = CommonOptions.Interval();
+    private static readonly Option<long> IntervalOption = CommonOptions.IntervalNs();
     private static readonly Option<string?> TraceIdOption = new("--trace-id") { Description = "The invocation's trace id (default: a new random W3C trace id)." };
     private static readonly Option<long?> EnqueueOption = new("--enqueue-ms") { Description = "When the job was queued, in epoch milliseconds (gives queue_time_ms)." };
     private static readonly Option<string?> InputOption = new("--input") { Description = "The job's input file (recorded, and its size as bytes_in)." };
@@ -27,9 +27,7 @@ internal static class RunCommand
         {
             try
             {
-                var interval = parse.GetValue(IntervalOption)!;
-                if (!ValueParsers.TryParseDurationNs(interval, out long intervalNs) || intervalNs < 1_000_000)
-                    throw new ArgumentException($"--interval '{interval}' is not a duration of at least 1ms");
+                long intervalNs = parse.GetValue(IntervalOption);
                 var argv = parse.GetValue(CommandArgument) ?? [];
                 if (argv.Length == 0) throw new ArgumentException("no command given: tracekit run --run-id R -- CMD ARGS…");
                 var settings = new JobSettings

@@ -11,7 +11,8 @@ internal static class StopCommand
     private static readonly Option<string> RunIdOption = CommonOptions.RunId();
     private static readonly Option<string> OutOption = CommonOptions.Out();
     private static readonly Option<string> NodeIdOption = CommonOptions.NodeId();
-    private static readonly Option<string> TimeoutOption = new("--timeout") { Description = "How long to wait for the collector to flush and exit (10s, 2m, …); exit 8 when it has not by then.", DefaultValueFactory = _ => "30s" };
+    private static readonly Option<long> TimeoutOption = ValueParsers.DurationNs("--timeout", "How long to wait for the collector to flush and exit (10s, 2m, …); exit 8 when it has not by then.", "30s",
+        minNs: 1_000_000, maxNs: 86_400_000_000_000, rangeText: "from 1ms to 24h");
 
     public static Command Create()
     {
@@ -24,9 +25,7 @@ internal static class StopCommand
             try
             {
                 var layout = new RunLayout(parse.GetValue(OutOption)!, parse.GetValue(RunIdOption)!, parse.GetValue(NodeIdOption)!);
-                if (!ValueParsers.TryParseDurationNs(parse.GetValue(TimeoutOption)!, out long timeoutNs))
-                    throw new ArgumentException($"--timeout '{parse.GetValue(TimeoutOption)}' is not a duration");
-                return (int)Stop(layout, TimeSpan.FromTicks(timeoutNs / 100));
+                return (int)Stop(layout, TimeSpan.FromTicks(parse.GetValue(TimeoutOption) / 100));
             }
             catch (ArgumentException e)
             {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace Tracekit.Collector.Cli;
@@ -61,4 +63,52 @@ public static class ValueParsers
         < 1_000_000_000 => $"{durationNs / 1e6:0.###}ms",
         _ => $"{durationNs / 1e9:0.###}s",
     };
+
+    /// <summary>
+    /// A duration option whose value is nanoseconds: the command line parses and range-checks it, so a bad value is a
+    /// parse error (exit 2) naming the flag, the range (<paramref name="rangeText"/>, for example "from 1ms to 1h")
+    /// and an example, before any command runs.
+    /// </summary>
+    public static Option<long> DurationNs(string name, string description, string defaultText, long minNs, long maxNs, string rangeText) =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => TryParseDurationNs(defaultText, out long ns) ? ns : throw new ArgumentException(defaultText),
+            CustomParser = r => ParseDuration(r, minNs, maxNs, rangeText),
+        };
+
+    /// <summary><see cref="DurationNs"/> without a default: null when the flag is absent.</summary>
+    public static Option<long?> OptionalDurationNs(string name, string description, long minNs, long maxNs, string rangeText) =>
+        new(name) { Description = description, CustomParser = r => ParseDuration(r, minNs, maxNs, rangeText) };
+
+    /// <summary>A size option whose value is bytes (binary multiples: 16M and 16MiB are both 16 MiB).</summary>
+    public static Option<long> SizeInBytes(string name, string description, string defaultText, Func<long, bool> isValid, string validText) =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => TryParseSizeInBytes(defaultText, out long bytes) ? bytes : throw new ArgumentException(defaultText),
+            CustomParser = r => ParseSize(r, isValid, validText),
+        };
+
+    /// <summary><see cref="SizeInBytes"/> without a default: null when the flag is absent.</summary>
+    public static Option<long?> OptionalSizeInBytes(string name, string description, Func<long, bool> isValid, string validText) =>
+        new(name) { Description = description, CustomParser = r => ParseSize(r, isValid, validText) };
+
+    private static long ParseDuration(ArgumentResult result, long minNs, long maxNs, string rangeText)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (TryParseDurationNs(text, out long ns) && ns >= minNs && ns <= maxNs) return ns;
+        result.AddError($"{FlagName(result)} '{text}' is not a duration {rangeText} (for example 10ms, 30s, 5m)");
+        return 0;
+    }
+
+    private static long ParseSize(ArgumentResult result, Func<long, bool> isValid, string validText)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (TryParseSizeInBytes(text, out long bytes) && isValid(bytes)) return bytes;
+        result.AddError($"{FlagName(result)} '{text}' {validText}");
+        return 0;
+    }
+
+    private static string FlagName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : "the value";
 }

@@ -28,6 +28,8 @@ public sealed class JobRunner
     private readonly TextWriter _log;
     /// <summary>The highest sum of the job's processes' RSS over its ticks (docs/cctf.md, peak_rss_kb).</summary>
     private long _peakTreeRssKb;
+    /// <summary>The job's file in the collector's pids folder, while it is there.</summary>
+    private string? _registration;
 
     public JobRunner(JobSettings settings, TextWriter log)
     {
@@ -42,12 +44,10 @@ public sealed class JobRunner
             ?? throw new JobStartException($"'{_settings.Command}' was not found or is not executable");
         var layout = new RunLayout(_settings.OutDirectory, _settings.RunId, _settings.NodeId);
         layout.CreateDirectories();
-        int selfPid = Environment.ProcessId;
-        string streamName = $"run-{selfPid}-{(ProcessIdentity.TryReadStartTicks(selfPid, out var t) ? t : 0)}";
-
+        string streamDirectory = layout.StreamDirectory(StreamName());
         using var ring = RingWriter.Create(new RingOptions
         {
-            DirectoryPath = layout.StreamDirectory(streamName),
+            DirectoryPath = streamDirectory,
             SegmentCapacityInBytes = _settings.RingSizeInBytes,
             RunId = _settings.RunId,
             NodeId = _settings.NodeId,
@@ -59,36 +59,72 @@ public sealed class JobRunner
         NodeDescription.Write(anchor.TimestampNs, sink);
 
         using var process = StartStopped(program);
-        int pid = process.Id;
-        JobCgroup? cgroup = JobCgroup.TryCreate($"{_settings.RunId}.{_settings.NodeId}.job-{pid}", out string? cgroupProblem);
+        JobCgroup? cgroup = null;
+        bool ended = false;
+        try
+        {
+            cgroup = PlaceInCgroup(process.Id);
+            using var container = _settings.Container is { } containerName ? new ContainerJob(containerName, _settings) : null;
+            var start = WriteStart(program, process.Id, cgroup, anchor, container, sink);
+            ulong endNs = Observe(process, program, layout, cgroup, container, start.Record, sink);
+            ended = true;
+            int exitCode = process.ExitCode;
+            WriteEnd(start, endNs, exitCode, cgroup, container, streamDirectory, sink);
+            ring.Flush();
+            return exitCode;
+        }
+        finally
+        {
+            // Also when a stage failed: the job is never left stopped, or running unobserved, and neither its
+            // registration nor its cgroup directory outlives it.
+            if (!ended) KillAndReap(process);
+            if (_registration is not null) File.Delete(_registration);
+            cgroup?.Dispose();
+        }
+    }
+
+    /// <summary>This invocation's stream: named by this process (PID and start ticks), so concurrent runs never share one.</summary>
+    private static string StreamName()
+    {
+        int selfPid = Environment.ProcessId;
+        return $"run-{selfPid}-{(ProcessIdentity.TryReadStartTicks(selfPid, out var t) ? t : 0)}";
+    }
+
+    /// <summary>Moves the stopped job into a cgroup of its own; null (with a note) where none can be made.</summary>
+    private JobCgroup? PlaceInCgroup(int pid)
+    {
+        JobCgroup? cgroup = JobCgroup.TryCreate($"{_settings.RunId}.{_settings.NodeId}.job-{pid}", out string? problem);
         try
         {
             cgroup?.Attach(pid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            cgroupProblem = e.Message;
+            problem = e.Message;
             cgroup?.Dispose();
             cgroup = null;
         }
         if (cgroup is null)
-            _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own ({cgroupProblem}); its tree CPU comes from wait4 rusage");
+            _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own ({problem}); its tree CPU comes from wait4 rusage");
+        return cgroup;
+    }
 
+    /// <summary>What the invocation's start says, and when it began: written now, or by the container once it runs.</summary>
+    private readonly record struct JobStart(ulong StartNs, ulong PidStartTicks, long? BytesIn, InvocationStart Record);
+
+    private JobStart WriteStart(string program, int pid, JobCgroup? cgroup, ClockAnchor anchor, ContainerJob? container, RecordSink sink)
+    {
         ProcessIdentity.TryReadStartTicks(pid, out ulong pidStartTicks);
-        string spanId = RandomHex(8);
-        string traceId = _settings.TraceId ?? RandomHex(16);
         // Sized while the job is still stopped: bytes_in is what it was given, and a job may consume its input
         // (truncate, move or delete it). The output is sized once the job has ended.
         long? bytesIn = FileSize(_settings.InputPath);
         long? enqueueNs = _settings.EnqueueEpochMs is { } ms ? (long)anchor.TimestampNs + (ms * 1_000_000 - anchor.RealtimeNs) : null;
-
-        using var container = _settings.Container is { } containerName ? new ContainerJob(containerName, _settings) : null;
         ulong startNs = Monotonic.NowNs();
-        var startRecord = new InvocationStart
+        var record = new InvocationStart
         {
             TimestampNs = startNs,
-            TraceId = traceId,
-            SpanId = spanId,
+            TraceId = _settings.TraceId ?? RandomHex(16),
+            SpanId = RandomHex(8),
             EnqueueNs = enqueueNs,
             Method = "CLI",
             Path = program,
@@ -100,8 +136,15 @@ public sealed class JobRunner
             Cgroup = cgroup?.RelativePath,
         };
         // With --container the invocation is the container's: ContainerJob writes its start once it runs.
-        if (container is null) sink.Write(startRecord);
+        if (container is null) sink.Write(record);
+        return new JobStart(startNs, pidStartTicks, bytesIn, record);
+    }
 
+    /// <summary>Lets the job run and samples it until it (or its container) ends; returns the end time.</summary>
+    private ulong Observe(Process process, string program, RunLayout layout, JobCgroup? cgroup, ContainerJob? container,
+        InvocationStart startRecord, RecordSink sink)
+    {
+        int pid = process.Id;
         using var forwarding = new SignalForwarding(pid);
         using var tracker = new ProcessTracker((int)Math.Max(1, 100_000_000 / _settings.IntervalNs));
         using var discovery = new ProcessDiscovery(adoptAll: false, match: null);
@@ -113,15 +156,18 @@ public sealed class JobRunner
         WaitForExec(pid, program);
         // After the exec, so the collector's start record names the job, not the stop-then-exec trampoline (this
         // stream samples the job from its first tick either way).
-        string? registration = RegisterWithCollector(layout, pid);
+        _registration = RegisterWithCollector(layout, pid);
         tracker.TryAdopt(pid, followChildren: true, Monotonic.NowNs(), sink);
         tracker.ExitRecordedByOwner(pid);
 
         SampleUntilExit(process, tracker, discovery, cgroup, sink, container, startRecord);
         process.WaitForExit();
         if (Volatile.Read(ref endNs) == 0) Volatile.Write(ref endNs, Monotonic.NowNs());
-        int exitCode = process.ExitCode;
+        return Volatile.Read(ref endNs);
+    }
 
+    private void WriteEnd(in JobStart start, ulong endNs, int exitCode, JobCgroup? cgroup, ContainerJob? container, string streamDirectory, RecordSink sink)
+    {
         long? treeCpuNs = null;
         long? peakRssKb = null;
         bool haveRusage = Libc.TryGetChildrenResourceUsage(out var children);
@@ -143,8 +189,8 @@ public sealed class JobRunner
         sink.Write(new ProcessExit
         {
             TimestampNs = endNs,
-            Pid = pid,
-            StartTicks = pidStartTicks,
+            Pid = start.Record.Pid!.Value,
+            StartTicks = start.PidStartTicks,
             ExitStatus = exitCode,
             // Unknown is nil, never 0: a failed getrusage must not read as a job that used no CPU.
             UserTimeUs = haveRusage ? children.UserTimeUs : null,
@@ -154,21 +200,29 @@ public sealed class JobRunner
         var endRecord = new InvocationEnd
         {
             TimestampNs = endNs,
-            TraceId = traceId,
-            SpanId = spanId,
+            TraceId = start.Record.TraceId,
+            SpanId = start.Record.SpanId,
             Status = exitCode,
-            BytesIn = bytesIn,
+            BytesIn = start.BytesIn,
             BytesOut = FileSize(_settings.OutputPath),
             CpuTimeNs = treeCpuNs,
             PeakRssKb = peakRssKb,
         };
         if (container is null) sink.Write(endRecord);
-        else container.Finish(startNs, endNs, exitCode, startRecord, endRecord, layout.StreamDirectory(streamName), sink, _log);
+        else container.Finish(start.StartNs, endNs, exitCode, start.Record, endRecord, streamDirectory, sink, _log);
         sink.Write(ClockPair.Read().ToAnchor());
-        ring.Flush();
-        if (registration is not null) File.Delete(registration);
-        cgroup?.Dispose();
-        return exitCode;
+    }
+
+    /// <summary>A stage failed before the job ended: end it (SIGKILL works on a stopped process too) and reap it.</summary>
+    private static void KillAndReap(Process process)
+    {
+        try
+        {
+            if (process.HasExited) return;
+            process.Kill();
+            process.WaitForExit(5000);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
     }
 
     private Process StartStopped(string program)
