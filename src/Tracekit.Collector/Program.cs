@@ -16,6 +16,10 @@ internal static class Program
             StopCommand.Create(),
             SelfCheckCommand.Create(),
             LoadCommand.Create(),
+            AgentCommand.Create(),
+            SubmitCommand.Create(),
+            SchedulerCommand.Create(),
+            ClusterCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

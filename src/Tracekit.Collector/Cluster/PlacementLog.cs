@@ -1,0 +1,71 @@
+using Tracekit.Cluster;
+using Tracekit.Format;
+using Tracekit.Ring;
+
+namespace Tracekit.Collector.Cluster;
+
+/// <summary>
+/// The agent's own stream in a run's node folder (streams/agent-PID): the Placement records of the jobs it ran and
+/// the Link records of its peer probes. Cluster-clock times (Redis TIME, epoch ms) are put on this node's
+/// monotonic clock through the latest offset estimate, so every event sits on the node's own timeline.
+/// </summary>
+public sealed class PlacementLog : IDisposable
+{
+    private readonly RingWriter _ring;
+    private readonly RecordSink _sink;
+    private readonly string _runId;
+
+    public PlacementLog(string outDirectory, string runId, string nodeId)
+    {
+        var layout = new RunLayout(outDirectory, runId, nodeId);
+        layout.CreateDirectories();
+        _runId = runId;
+        _ring = RingWriter.Create(new RingOptions
+        {
+            DirectoryPath = layout.StreamDirectory($"agent-{Environment.ProcessId}"),
+            SegmentCapacityInBytes = 1L << 20,
+            RunId = runId,
+            NodeId = nodeId,
+            Stage = "cloud",
+        });
+        _sink = new RecordSink(_ring);
+        _sink.Write(ClockPair.Read().ToAnchor());
+    }
+
+    public void Placement(string jobId, string nodeId, string placementEvent, long clusterEpochMs, ClockOffsetEstimator.Estimate clock, int cpuUnits)
+    {
+        _ = cpuUnits; // carried by the job record in Redis; the ring's Placement has no field for it yet
+        _sink.Write(new Placement
+        {
+            TimestampNs = ToMonotonicNs(clusterEpochMs, clock),
+            AppId = _runId,
+            ModuleId = "batch",
+            InstanceId = jobId,
+            NodeId = nodeId,
+            Event = placementEvent,
+            Stage = "cloud",
+        });
+    }
+
+    public void PeerRtt(string peerNodeId, long? rttNs) =>
+        _sink.Write(new Link { TimestampNs = Monotonic.NowNs(), Interface = "", Peer = peerNodeId, RttNs = rttNs });
+
+    public void Flush()
+    {
+        _sink.Write(ClockPair.Read().ToAnchor());
+        _ring.Flush();
+    }
+
+    /// <summary>Cluster epoch ms → this node's CLOCK_MONOTONIC ns.</summary>
+    public static ulong ToMonotonicNs(long clusterEpochMs, ClockOffsetEstimator.Estimate clock)
+    {
+        long localEpochNs = clusterEpochMs * 1_000_000 - clock.OffsetNs;
+        return (ulong)Math.Max(0, clock.MonotonicNs + (localEpochNs - clock.RealtimeNs));
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        _ring.Dispose();
+    }
+}
