@@ -9,6 +9,8 @@ cd "$root"
 ensure_dotnet
 # stress-ng and pidstat are CPU oracles for the collector tests; nginx and wrk feed the nginx importer test.
 ensure_debian_packages stress-ng:stress-ng pidstat:sysstat nginx:nginx-light wrk:wrk /usr/bin/time:time
+# The cluster tests start their own redis-server (and read it back with redis-cli); ip and iptables join their namespaces.
+ensure_debian_packages redis-server:redis-server redis-cli:redis-tools ip:iproute2 iptables:iptables
 ensure_aot_toolchain
 
 log "restoring"
