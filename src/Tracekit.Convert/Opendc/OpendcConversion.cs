@@ -56,14 +56,15 @@ public static class OpendcConverter
     {
         if (!(options.MergeBelowMhz >= 0) || double.IsInfinity(options.MergeBelowMhz))
             throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
-        var nodes = RunInput.Discover(options.RunDirectory);
+        var membershipWarnings = new List<string>();
+        var nodes = RunInput.DiscoverMembers(options.RunDirectory, options.Salvage, membershipWarnings.Add);
         Directory.CreateDirectory(options.OutputDirectory);
         // Every table is written under a partial name and renamed only when all of them are complete: a failure
         // (a full disk, a damaged ring without --salvage) never leaves a table that looks whole beside the others.
         var outputs = new PartialOutputs(options.OutputDirectory);
         try
         {
-            var result = Write(options, nodes, outputs, progress ?? NoProgress.Instance);
+            var result = Write(options, nodes, membershipWarnings, outputs, progress ?? NoProgress.Instance);
             outputs.Commit();
             return result;
         }
@@ -73,12 +74,12 @@ public static class OpendcConverter
         }
     }
 
-    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, PartialOutputs outputs, IProgressSink progress)
+    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, List<string> membershipWarnings, PartialOutputs outputs, IProgressSink progress)
     {
         string fragmentsPath = outputs.Add("fragments.parquet");
         var tasks = new List<OpendcTask>();
         var accounts = new List<TaskAccount>();
-        var warnings = new List<string>();
+        var warnings = new List<string>(membershipWarnings);
         var topology = new List<TopologyNode>();
         long fragmentCount;
         long bytesBefore = 0;

@@ -68,6 +68,8 @@ public sealed class ClusterTests
             AssertCapacityNeverExceeded(events, units);
             AssertRequeuedFromLostNode(events);
             AssertQueueTimes(cluster, runDir, units.Keys);
+            AssertEveryPairHasALinkDelay(runDir);
+            AssertMissingMemberFolderIsNamed(runDir);
         }
         finally
         {
@@ -192,11 +194,51 @@ public sealed class ClusterTests
         }
     }
 
+    private static void AssertEveryPairHasALinkDelay(string runDir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "cctf", "links.json")));
+        var pairs = doc.RootElement.EnumerateArray()
+            .Where(l => l.GetProperty("v").GetString() is "n1" or "n2" or "n3")
+            .ToDictionary(l => l.GetProperty("u").GetString() + "-" + l.GetProperty("v").GetString(), l => l.GetProperty("PR_s"));
+        foreach (var pair in new[] { "n1-n2", "n1-n3", "n2-n3" })
+        {
+            Assert.True(pairs.TryGetValue(pair, out var prS) && prS.ValueKind == JsonValueKind.Number, $"links.json has no delay for {pair}: {doc.RootElement}");
+            Assert.InRange(prS.GetDouble(), 1e-7, 0.01); // a veth hop through a bridge: microseconds, not zero, not seconds
+        }
+    }
+
+    /// <summary>A member's folder missing from the run: an error naming it; with --salvage a warning.</summary>
+    private static void AssertMissingMemberFolderIsNamed(string runDir)
+    {
+        string n2 = Path.Combine(runDir, "n2");
+        string hidden = Path.Combine(runDir, ".n2-away");
+        Directory.Move(n2, hidden);
+        try
+        {
+            var (code, stderr) = ConverterResult("cctf", "--run-dir", runDir, "--out", Path.Combine(runDir, "cctf-missing"));
+            Assert.Equal(11, code);
+            Assert.Contains("node 'n2' took part", stderr);
+            var (salvaged, warning) = ConverterResult("cctf", "--run-dir", runDir, "--out", Path.Combine(runDir, "cctf-missing"), "--salvage");
+            Assert.Equal(0, salvaged);
+            Assert.Contains("node 'n2' took part", warning);
+        }
+        finally
+        {
+            Directory.Move(hidden, n2);
+        }
+    }
+
     private static void Converter(params string[] args)
+    {
+        var (code, stderr) = ConverterResult(args);
+        Assert.True(code == 0, $"tracekit-convert {string.Join(' ', args)} exited {code}: {stderr}");
+    }
+
+    private static (int Code, string Stderr) ConverterResult(params string[] args)
     {
         using var p = Spawned.Start(ConverterPath(), args);
         int code = p.WaitForExit(TimeSpan.FromSeconds(180));
-        Assert.True(code == 0, $"tracekit-convert {string.Join(' ', args)} exited {code}: {p.Stderr}");
+        return (code, p.Stderr);
     }
 
     /// <summary>bin/tracekit-convert beside the tracekit under test (tools/test.sh publishes both), or $TRACEKIT_CONVERT_BIN.</summary>
