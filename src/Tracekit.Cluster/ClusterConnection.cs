@@ -24,6 +24,9 @@ public sealed class ClusterConnection : IDisposable
     public ISubscriber Subscriber { get; }
     public bool IsConnected => _multiplexer.IsConnected;
 
+    /// <summary>Calls <paramref name="action"/> when the client reconnected: pub/sub messages sent meanwhile were lost, so listeners re-read state.</summary>
+    public void OnRestored(Action action) => _multiplexer.ConnectionRestored += (_, _) => action();
+
     public static ClusterConnection Connect(RedisTarget target, string clientName, int connectTimeoutMs = 3000)
     {
         var options = new ConfigurationOptions
@@ -37,6 +40,8 @@ public sealed class ClusterConnection : IDisposable
             ConnectRetry = 1,
             // A reconnect every second at most: a cluster of agents must not hammer a restarting server.
             ReconnectRetryPolicy = new LinearRetry(1000),
+            // The client's own timer (timeouts, keep-alive) wakes the process; an idle agent already heartbeats.
+            HeartbeatInterval = TimeSpan.FromSeconds(5),
         };
         try
         {

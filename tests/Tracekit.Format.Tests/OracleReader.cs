@@ -84,7 +84,7 @@ internal static class OracleReader
             RecordKind.Placement => new Placement
             {
                 TimestampNs = ts, AppId = Str(ref r), ModuleId = Str(ref r), InstanceId = Str(ref r), NodeId = Str(ref r),
-                Event = Str(ref r), Stage = Str(ref r),
+                Event = Str(ref r), Stage = Str(ref r), CpuUnits = count > 8 ? I32OrNil(ref r) : null,
             },
             RecordKind.ClockAnchor => new ClockAnchor
             {
@@ -99,7 +99,7 @@ internal static class OracleReader
             },
             _ => throw new InvalidDataException("unknown kind " + kind),
         };
-        int known = (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
+        int known = record is Placement { CpuUnits: not null } ? Placement.ElementCountWithCpuUnits : (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
         if (count < known)
         {
             throw new InvalidDataException("array shorter than the kind");
@@ -133,6 +133,12 @@ internal static class OracleReader
     {
         Expect(ref r, MessagePackType.Integer);
         return r.ReadByte();
+    }
+
+    private static int? I32OrNil(ref MessagePackReader r)
+    {
+        if (r.TryReadNil()) return null;
+        return I32(ref r);
     }
 
     private static int I32(ref MessagePackReader r)

@@ -28,7 +28,9 @@ public sealed class Agent : IDisposable
     private readonly Dictionary<int, (ClaimedJob Job, Process Process)> _running = [];
     private readonly Dictionary<string, RunCollection> _collections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PlacementLog> _logs = new(StringComparer.Ordinal);
+    private const int RecentEstimates = 6;
     private readonly List<ClusterClockSample> _clockSamples = [];
+    private readonly Queue<ClockOffsetEstimator.Estimate> _recentEstimates = new();
     private readonly object _clockGate = new();
     private ClockOffsetEstimator.Estimate _clock;
     private bool _redisDown;
@@ -62,6 +64,7 @@ public sealed class Agent : IDisposable
         var sub = _client.Connection.Subscriber;
         sub.Subscribe(RedisChannel.Literal(ClusterKeys.NodeWake(_settings.NodeId)), (_, _) => _wake.Set());
         sub.Subscribe(RedisChannel.Literal(ClusterKeys.Commands), (_, _) => _wake.Set());
+        _client.Connection.OnRestored(() => _wake.Set());
         var heartbeat = new Thread(HeartbeatLoop) { IsBackground = true, Name = "tracekit-heartbeat" };
         heartbeat.Start();
         _log.WriteLine($"tracekit agent: node {_settings.NodeId} registered at {_client.Connection.Target} with {units} CPU units; clock offset {_clock.OffsetNs / 1e6:F3} ms ± {_clock.UncertaintyNs / 1e6:F3} ms");
@@ -69,8 +72,9 @@ public sealed class Agent : IDisposable
         while (!_stop.WaitOne(0))
         {
             Step(claim: true);
-            // Woken by pub/sub (a placement, a command), a job's end, or the heartbeat when Redis was away.
-            WaitHandle.WaitAny([_wake, _stop], _settings.HeartbeatMs * 5);
+            // Woken by pub/sub (a placement, a command), a job's end, a reconnect (messages may have been lost
+            // meanwhile), or the heartbeat when Redis was away. The timeout is only a backstop.
+            WaitHandle.WaitAny([_wake, _stop], _settings.HeartbeatMs * 30);
         }
         Drain();
         heartbeat.Join(_settings.HeartbeatMs * 2);
@@ -136,11 +140,16 @@ public sealed class Agent : IDisposable
         var estimate = ClockOffsetEstimator.Measure(_client.Connection.ServerTimeNs);
         lock (_clockGate)
         {
-            _clock = estimate;
+            _recentEstimates.Enqueue(estimate);
+            if (_recentEstimates.Count > RecentEstimates) _recentEstimates.Dequeue();
+            // The tightest of the last minute's estimates: one measured while the host or the network was busy
+            // has a wide bracket and must not displace a good one (clocks drift by far less than that in a minute).
+            _clock = _recentEstimates.MinBy(e => e.UncertaintyNs);
             _clockSamples.Add(new ClusterClockSample(estimate.MonotonicNs, estimate.RealtimeNs, estimate.OffsetNs, estimate.UncertaintyNs));
         }
         _nextClockMs = Environment.TickCount64 + _settings.ClockEveryMs;
-        _client.SetNodeFields(_settings.NodeId, new("clock_offset_ns", estimate.OffsetNs), new("clock_uncertainty_ns", estimate.UncertaintyNs));
+        var chosen = Clock;
+        _client.SetNodeFields(_settings.NodeId, new("clock_offset_ns", chosen.OffsetNs), new("clock_uncertainty_ns", chosen.UncertaintyNs));
     }
 
     private void ClaimAll()

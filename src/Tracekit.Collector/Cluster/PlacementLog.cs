@@ -34,7 +34,6 @@ public sealed class PlacementLog : IDisposable
 
     public void Placement(string jobId, string nodeId, string placementEvent, long clusterEpochMs, ClockOffsetEstimator.Estimate clock, int cpuUnits)
     {
-        _ = cpuUnits; // carried by the job record in Redis; the ring's Placement has no field for it yet
         _sink.Write(new Placement
         {
             TimestampNs = ToMonotonicNs(clusterEpochMs, clock),
@@ -44,6 +43,7 @@ public sealed class PlacementLog : IDisposable
             NodeId = nodeId,
             Event = placementEvent,
             Stage = "cloud",
+            CpuUnits = cpuUnits,
         });
     }
 

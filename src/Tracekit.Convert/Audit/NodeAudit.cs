@@ -47,6 +47,8 @@ public sealed class NodeAudit
 
     public InvocationAudit Invocations { get; } = new();
 
+    public ClusterAudit Cluster { get; } = new();
+
     /// <summary>The last SelfReport of each stream: they are cumulative, so the last one has the totals.</summary>
     public SortedDictionary<string, SelfReport> SelfReports { get; } = new(StringComparer.Ordinal);
 

@@ -69,6 +69,7 @@ public sealed class ClusterTests
             AssertRequeuedFromLostNode(events);
             AssertQueueTimes(cluster, runDir, units.Keys);
             AssertEveryPairHasALinkDelay(runDir);
+            AssertAuditListsWaitsAndOffsets(runDir);
             AssertMissingMemberFolderIsNamed(runDir);
         }
         finally
@@ -120,7 +121,7 @@ public sealed class ClusterTests
         }
     }
 
-    private sealed record PlacementRow(long Ts, string Job, string Node, string Event);
+    private sealed record PlacementRow(long Ts, string Job, string Node, string Event, int CpuUnits);
 
     private static List<PlacementRow> ConvertAndReadEvents(string runDir)
     {
@@ -133,7 +134,8 @@ public sealed class ClusterTests
         {
             using var doc = JsonDocument.Parse(line);
             var r = doc.RootElement;
-            return new PlacementRow(r.GetProperty("ts").GetInt64(), r.GetProperty("instance_id").GetString()!, r.GetProperty("node_id").GetString()!, r.GetProperty("event").GetString()!);
+            return new PlacementRow(r.GetProperty("ts").GetInt64(), r.GetProperty("instance_id").GetString()!, r.GetProperty("node_id").GetString()!,
+                r.GetProperty("event").GetString()!, r.GetProperty("cpu_units").GetInt32());
         }).ToList();
     }
 
@@ -156,10 +158,11 @@ public sealed class ClusterTests
     /// <summary>Sweeps each node's placed (+units) and finished (−units) events in time order: never above capacity.</summary>
     private static void AssertCapacityNeverExceeded(List<PlacementRow> events, Dictionary<string, int> units)
     {
+        Assert.All(events, e => Assert.Equal(units[e.Job], e.CpuUnits)); // each event carries the units the job was submitted with
         foreach (var node in events.Where(e => e.Event == "placed").GroupBy(e => e.Node))
         {
             var changes = events.Where(e => e.Node == node.Key && e.Event is "placed" or "finished" or "failed")
-                .Select(e => (e.Ts, Delta: e.Event == "placed" ? units[e.Job] : -units[e.Job]))
+                .Select(e => (e.Ts, Delta: e.Event == "placed" ? e.CpuUnits : -e.CpuUnits))
                 .OrderBy(c => c.Ts).ThenBy(c => c.Delta); // a release and a placement in the same ms: the release came first
             int used = 0;
             foreach (var (ts, delta) in changes)
@@ -179,17 +182,21 @@ public sealed class ClusterTests
             Assert.Contains(events, e => e.Job == job && e.Event == "finished" && e.Node != "n3");
     }
 
-    /// <summary>Each job's invocation: ts_enqueue is the submit time Redis stamped, put on the node's clock (same host clock here: within 2 ms).</summary>
+    /// <summary>Each job's invocation: ts_enqueue is the submit time Redis stamped, put on the node's clock within the offset's uncertainty.</summary>
     private static void AssertQueueTimes(ClusterHarness cluster, string runDir, IEnumerable<string> jobIds)
     {
         var invocations = File.ReadLines(Path.Combine(runDir, "cctf", "invocations.jsonl")).Select(line => JsonDocument.Parse(line).RootElement)
             .Where(r => r.GetProperty("ts_end").ValueKind == JsonValueKind.Number)
             .ToDictionary(r => r.GetProperty("trace_id").GetString()!, r => r);
+        long boundMs = 1 + (long)Math.Ceiling(Directory.GetDirectories(runDir).Select(d => Path.Combine(d, "cluster.json")).Where(File.Exists)
+            .SelectMany(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("clock").EnumerateArray())
+            .Max(c => c.GetProperty("uncertainty_ns").GetInt64()) / 1e6);
         foreach (var id in jobIds)
         {
             Assert.True(invocations.TryGetValue(id, out var inv), $"job {id} has no ended invocation");
             long submitMs = long.Parse(cluster.RedisGet("HGET", "tk:job:" + id, "submit_ms"), CultureInfo.InvariantCulture);
-            Assert.InRange(inv.GetProperty("ts_enqueue").GetInt64() - submitMs, -2, 2);
+            // Within the offset's uncertainty (the widest estimate any node kept) plus 1 ms of rounding to ms.
+            Assert.InRange(inv.GetProperty("ts_enqueue").GetInt64() - submitMs, -boundMs, boundMs);
             Assert.Equal(inv.GetProperty("ts_start").GetInt64() - inv.GetProperty("ts_enqueue").GetInt64(), inv.GetProperty("queue_time_ms").GetInt64());
         }
     }
@@ -204,6 +211,24 @@ public sealed class ClusterTests
         {
             Assert.True(pairs.TryGetValue(pair, out var prS) && prS.ValueKind == JsonValueKind.Number, $"links.json has no delay for {pair}: {doc.RootElement}");
             Assert.InRange(prS.GetDouble(), 1e-7, 0.01); // a veth hop through a bridge: microseconds, not zero, not seconds
+        }
+    }
+
+    /// <summary>The audit's cluster section: a row per node with its jobs' waits and its clock offset ± uncertainty.</summary>
+    private static void AssertAuditListsWaitsAndOffsets(string runDir)
+    {
+        string report = File.ReadAllText(Path.Combine(runDir, "cctf", "audit_report.md"));
+        int at = report.IndexOf("## Cluster", StringComparison.Ordinal);
+        Assert.True(at >= 0, "the audit report has no cluster section");
+        string audit = report[at..];
+        int next = audit.IndexOf("\n## ", 1, StringComparison.Ordinal);
+        if (next > 0) audit = audit[..next];
+        foreach (var node in new[] { "n1", "n2" })
+        {
+            string row = audit.Split('\n').Single(l => l.StartsWith($"| {node} | ", StringComparison.Ordinal));
+            var cells = row.Split('|', StringSplitOptions.TrimEntries);
+            Assert.True(int.Parse(cells[2], CultureInfo.InvariantCulture) > 0, row);
+            Assert.Matches(@"^-?\d+\.\d{3} ± \d+\.\d{3}$", cells[7]);
         }
     }
 
