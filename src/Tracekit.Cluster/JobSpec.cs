@@ -9,13 +9,16 @@ namespace Tracekit.Cluster;
 /// </summary>
 public sealed record JobSpec(IReadOnlyList<string> Argv, int CpuUnits, string? Input, string? Output, long SubmitOffsetMs)
 {
-    public string ArgvJson()
+    public string ArgvJson() => ToJsonArray(Argv);
+
+    /// <summary>A string array as JSON: how argv arrays and collect flags are stored in Redis.</summary>
+    public static string ToJsonArray(IEnumerable<string> values)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartArray();
-            foreach (var a in Argv) w.WriteStringValue(a);
+            foreach (var v in values) w.WriteStringValue(v);
             w.WriteEndArray();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

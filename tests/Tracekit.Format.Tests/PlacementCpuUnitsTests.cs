@@ -35,16 +35,9 @@ public sealed class PlacementCpuUnitsTests
     [Fact]
     public void Placement_NilCpuUnitsAndLaterFields_DecodeAsUnknownAndSkipped()
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(10);
-        w.Write((ulong)RecordKind.Placement); w.Write(7UL);
-        foreach (var s in new[] { "run", "batch", "job", "n1", "started", "cloud" }) w.Write(s);
-        w.WriteNil();
-        w.Write("a field of a later version");
-        w.Flush();
+        byte[] payload = VersionOneFieldsThen(2, (ref MessagePackWriter w) => { w.WriteNil(); w.Write("a field of a later version"); });
 
-        var decoded = (Placement)Codec.DecodeOrFail(buffer.WrittenMemory.ToArray());
+        var decoded = (Placement)Codec.DecodeOrFail(payload);
 
         Assert.Null(decoded.CpuUnits);
         Assert.Equal("started", decoded.Event);
@@ -53,15 +46,25 @@ public sealed class PlacementCpuUnitsTests
     [Fact]
     public void Placement_CpuUnitsOfWrongType_IsDamage()
     {
+        byte[] payload = VersionOneFieldsThen(1, (ref MessagePackWriter w) => w.Write("two"));
+
+        Assert.False(RecordDecoder.TryDecode(payload, out Placement _, out var error));
+        Assert.True(error.Offset > 0);
+    }
+
+    private delegate void AppendFields(ref MessagePackWriter writer);
+
+    /// <summary>A Placement written by the MessagePack package: version 1's eight elements, then <paramref name="extra"/> more.</summary>
+    private static byte[] VersionOneFieldsThen(int extra, AppendFields append)
+    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(9);
-        w.Write((ulong)RecordKind.Placement); w.Write(7UL);
+        w.WriteArrayHeader(8 + extra);
+        w.Write((ulong)RecordKind.Placement);
+        w.Write(7UL);
         foreach (var s in new[] { "run", "batch", "job", "n1", "started", "cloud" }) w.Write(s);
-        w.Write("two");
+        append(ref w);
         w.Flush();
-
-        Assert.False(RecordDecoder.TryDecode(buffer.WrittenMemory.Span, out Placement _, out var error));
-        Assert.True(error.Offset > 0);
+        return buffer.WrittenMemory.ToArray();
     }
 }

@@ -42,7 +42,7 @@ internal static class ClusterCommand
             var alive = client.Nodes().Where(n => n.Alive).Select(n => n.NodeId).ToList();
             if (alive.Count == 0) throw new ClusterException(ClusterProblem.Timeout, "no agent is alive; start `tracekit agent` on the nodes first");
             db.KeyDelete([ClusterKeys.RunStarted(runId), ClusterKeys.RunStopped(runId)]);
-            db.HashSet(ClusterKeys.RunCollect(runId), "flags", ToJson(flags));
+            db.HashSet(ClusterKeys.RunCollect(runId), "flags", JobSpec.ToJsonArray(flags));
             db.SetAdd(ClusterKeys.Runs, runId);
             db.SetAdd(ClusterKeys.Collecting, runId);
             db.Publish(RedisChannel.Literal(ClusterKeys.Commands), "start " + runId);
@@ -185,16 +185,4 @@ internal static class ClusterCommand
 
     private static long TimeoutMs(string text) =>
         ValueParsers.TryParseDurationNs(text, out long ns) && ns > 0 ? ns / 1_000_000 : throw new ArgumentException($"--timeout '{text}' is not a duration (for example 30s)");
-
-    private static string ToJson(string[] values)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (var v in values) w.WriteStringValue(v);
-            w.WriteEndArray();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using StackExchange.Redis;
 using Tracekit.Cluster;
 using Tracekit.Collector.Sampling;
@@ -274,12 +273,7 @@ public sealed class Agent : IDisposable
         }
     }
 
-    private static string[] ParseFlags(RedisValue json)
-    {
-        if (json.IsNullOrEmpty) return [];
-        using var doc = JsonDocument.Parse((string)json!);
-        return doc.RootElement.EnumerateArray().Select(e => e.GetString() ?? "").ToArray();
-    }
+    private static string[] ParseFlags(RedisValue json) => json.IsNullOrEmpty ? [] : JobSpec.ParseArgvJson((string)json!);
 
     /// <summary>The address this node reaches Redis from: the one its peers can reach it on.</summary>
     private string LocalAddress()
