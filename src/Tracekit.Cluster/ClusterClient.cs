@@ -34,7 +34,7 @@ public sealed class ClusterClient(ClusterConnection connection) : IDisposable
         _db.SetAdd(ClusterKeys.Nodes, node.NodeId);
     }
 
-    /// <summary>Renews the node's liveness and its jobs' leases; returns how many of its claimed jobs lost their lease.</summary>
+    /// <summary>Renews the node's liveness and its jobs' leases; returns how many claimed jobs it holds.</summary>
     public long Heartbeat(string nodeId, int ttlMs) => (long)Eval(ClusterScripts.Heartbeat, nodeId, ttlMs);
 
     public (string JobId, long SubmitMs) Submit(string runId, JobSpec job, int retries)

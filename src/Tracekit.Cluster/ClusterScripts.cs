@@ -109,21 +109,16 @@ internal static class ClusterScripts
         """;
 
     /// <summary>
-    /// The heartbeat: the node's liveness key and the leases of its claimed jobs, renewed together. A lease that
-    /// already expired is not revived (the reaper may have requeued its job). ARGV: node, ttl ms.
+    /// The heartbeat: the node's liveness key and the leases of its claimed jobs, renewed together. A job still in
+    /// the node's processing list is the node's (a requeue removes it from the list in the same step), so its lease
+    /// is set even when it expired, say while Redis restarted. ARGV: node, ttl ms. Returns the jobs it holds.
     /// </summary>
     public const string Heartbeat = """
         local n, ttl = ARGV[1], ARGV[2]
         redis.call('SET', 'tk:alive:' .. n, '1', 'PX', ttl)
-        local lost = 0
-        for _, id in ipairs(redis.call('LRANGE', 'tk:proc:' .. n, 0, -1)) do
-          if redis.call('GET', 'tk:lease:' .. id) == n then
-            redis.call('PEXPIRE', 'tk:lease:' .. id, ttl)
-          else
-            lost = lost + 1
-          end
-        end
-        return lost
+        local held = redis.call('LRANGE', 'tk:proc:' .. n, 0, -1)
+        for _, id in ipairs(held) do redis.call('SET', 'tk:lease:' .. id, n, 'PX', ttl) end
+        return #held
         """;
 
     /// <summary>
@@ -158,8 +153,8 @@ internal static class ClusterScripts
         """;
 
     /// <summary>
-    /// Requeues the jobs of lost leases (at the head of the FIFO: they were submitted first) and, for a node
-    /// that is not alive, the jobs placed on it but never claimed; releases their capacity. Each requeue is
+    /// For a node that is not alive: requeues its claimed jobs whose leases expired (at the head of the FIFO:
+    /// they were submitted first) and the jobs placed on it but never claimed; releases their capacity. Each requeue is
     /// logged as "node ms" in tk:requeues:JOB for the placement events. Returns the number requeued.
     /// </summary>
     public const string Reap = Now + """
@@ -179,10 +174,10 @@ internal static class ClusterScripts
           count = count + 1
         end
         for _, n in ipairs(redis.call('SMEMBERS', 'tk:nodes')) do
-          for _, id in ipairs(redis.call('LRANGE', 'tk:proc:' .. n, 0, -1)) do
-            if redis.call('EXISTS', 'tk:lease:' .. id) == 0 then requeue(id, n, 'tk:proc:' .. n) end
-          end
           if redis.call('EXISTS', 'tk:alive:' .. n) == 0 then
+            for _, id in ipairs(redis.call('LRANGE', 'tk:proc:' .. n, 0, -1)) do
+              if redis.call('EXISTS', 'tk:lease:' .. id) == 0 then requeue(id, n, 'tk:proc:' .. n) end
+            end
             for _, id in ipairs(redis.call('LRANGE', 'tk:inbox:' .. n, 0, -1)) do requeue(id, n, 'tk:inbox:' .. n) end
           end
         end

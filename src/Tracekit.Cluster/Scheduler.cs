@@ -13,6 +13,7 @@ public sealed class Scheduler(ClusterClient client, string weigher, bool backfil
     public const int Batch = 64;
     public const int BackfillWindow = 256;
     public const int ReapEveryMs = 1000;
+    public const int LeaseGraceMs = 4000;
 
     public long Placed { get; private set; }
 
@@ -21,16 +22,19 @@ public sealed class Scheduler(ClusterClient client, string weigher, bool backfil
         using var wake = new AutoResetEvent(true);
         client.Connection.Subscriber.Subscribe(RedisChannel.Literal(ClusterKeys.SchedulerWake), (_, _) => wake.Set());
         long nextReapMs = 0;
+        // After a Redis restart every liveness key may have expired meanwhile: give live agents one lease period
+        // to heartbeat again before anything is reaped, so a short outage requeues nothing.
+        client.Connection.OnRestored(() => Volatile.Write(ref nextReapMs, Environment.TickCount64 + LeaseGraceMs));
         bool away = false;
         while (!stop.WaitOne(0))
         {
             try
             {
-                if (Environment.TickCount64 >= nextReapMs)
+                if (Environment.TickCount64 >= Volatile.Read(ref nextReapMs))
                 {
                     long requeued = client.Reap();
                     if (requeued > 0) log.WriteLine($"tracekit scheduler: requeued {requeued} job(s) of lost leases");
-                    nextReapMs = Environment.TickCount64 + ReapEveryMs;
+                    Volatile.Write(ref nextReapMs, Environment.TickCount64 + ReapEveryMs);
                 }
                 PlaceAll();
                 if (away) log.WriteLine("tracekit scheduler: Redis is reachable again");

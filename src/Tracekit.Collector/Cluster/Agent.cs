@@ -182,29 +182,28 @@ public sealed class Agent : IDisposable
     /// <summary>
     /// The placement events of an attempt. The attempt that is recorded writes the job's whole history (queued,
     /// each requeue on the node that lost it, placed, started, finished or failed); a retried attempt writes its
-    /// own placed, started and failed; a duplicate (the job was completed elsewhere first) writes nothing.
+    /// own placed, started and failed; a duplicate (the job was recorded first by another attempt, after a lease
+    /// expired) writes placed, started and <c>duplicate</c>: it held capacity, but it is not the job's task.
     /// </summary>
     private void WriteEvents(ClaimedJob job, string outcome, long finishedMs)
     {
-        if (outcome == "duplicate") return;
         var log = LogFor(job.RunId);
-        var clock = Clock;
         string node = _settings.NodeId;
-        if (outcome != "retried")
+        if (outcome is "completed" or "failed")
         {
-            log.Placement(job.JobId, node, "queued", job.SubmitMs, clock, job.CpuUnits);
-            foreach (var (lostOn, atMs) in _client.Requeues(job.JobId)) log.Placement(job.JobId, lostOn, "requeued", atMs, clock, job.CpuUnits);
+            log.Placement(job.JobId, node, "queued", job.SubmitMs, job.CpuUnits);
+            foreach (var (lostOn, atMs) in _client.Requeues(job.JobId)) log.Placement(job.JobId, lostOn, "requeued", atMs, job.CpuUnits);
         }
-        log.Placement(job.JobId, node, "placed", job.PlacedMs, clock, job.CpuUnits);
-        log.Placement(job.JobId, node, "started", job.StartedMs, clock, job.CpuUnits);
-        log.Placement(job.JobId, node, outcome == "completed" ? "finished" : "failed", finishedMs, clock, job.CpuUnits);
+        log.Placement(job.JobId, node, "placed", job.PlacedMs, job.CpuUnits);
+        log.Placement(job.JobId, node, "started", job.StartedMs, job.CpuUnits);
+        log.Placement(job.JobId, node, outcome switch { "completed" => "finished", "duplicate" => "duplicate", _ => "failed" }, finishedMs, job.CpuUnits);
         log.Flush();
         WriteClusterRecord(job.RunId, final: false);
     }
 
     private PlacementLog LogFor(string runId)
     {
-        if (!_logs.TryGetValue(runId, out var log)) _logs[runId] = log = new PlacementLog(_settings.OutDirectory, runId, _settings.NodeId);
+        if (!_logs.TryGetValue(runId, out var log)) _logs[runId] = log = new PlacementLog(_settings.OutDirectory, runId, _settings.NodeId, Clock);
         return log;
     }
 

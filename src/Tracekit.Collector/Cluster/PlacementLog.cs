@@ -7,16 +7,20 @@ namespace Tracekit.Collector.Cluster;
 /// <summary>
 /// The agent's own stream in a run's node folder (streams/agent-PID): the Placement records of the jobs it ran and
 /// the Link records of its peer probes. Cluster-clock times (Redis TIME, epoch ms) are put on this node's
-/// monotonic clock through the latest offset estimate, so every event sits on the node's own timeline.
+/// monotonic clock through one offset estimate, so every event sits on the node's own timeline in cluster order.
 /// </summary>
 public sealed class PlacementLog : IDisposable
 {
     private readonly RingWriter _ring;
     private readonly RecordSink _sink;
     private readonly string _runId;
+    private readonly ClockOffsetEstimator.Estimate _clock;
 
-    public PlacementLog(string outDirectory, string runId, string nodeId)
+    /// <param name="clock">The one offset this log maps cluster times with: a later, different estimate would shift
+    /// some events against others by up to the estimates' uncertainty and could reorder a release and a placement.</param>
+    public PlacementLog(string outDirectory, string runId, string nodeId, ClockOffsetEstimator.Estimate clock)
     {
+        _clock = clock;
         var layout = new RunLayout(outDirectory, runId, nodeId);
         layout.CreateDirectories();
         _runId = runId;
@@ -32,11 +36,11 @@ public sealed class PlacementLog : IDisposable
         _sink.Write(ClockPair.Read().ToAnchor());
     }
 
-    public void Placement(string jobId, string nodeId, string placementEvent, long clusterEpochMs, ClockOffsetEstimator.Estimate clock, int cpuUnits)
+    public void Placement(string jobId, string nodeId, string placementEvent, long clusterEpochMs, int cpuUnits)
     {
         _sink.Write(new Placement
         {
-            TimestampNs = ToMonotonicNs(clusterEpochMs, clock),
+            TimestampNs = ToMonotonicNs(clusterEpochMs, _clock),
             AppId = _runId,
             ModuleId = "batch",
             InstanceId = jobId,

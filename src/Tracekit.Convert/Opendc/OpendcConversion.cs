@@ -87,13 +87,14 @@ public static class OpendcConverter
         using (var fragments = new FragmentsParquetWriter(fragmentsPath))
         {
             var builder = new TaskTableBuilder(fragments, options.MergeBelowMhz, tasks, accounts, spill);
+            var clusterLosses = options.Mode == TaskMode.Invocations ? ClusterLosses.Read(nodes, options.Salvage) : null;
             foreach (var node in nodes)
             {
                 var observer = new OpendcReadObserver(node.NodeId, warnings);
                 var cursors = node.Streams.Select(s => new StreamCursor(new StreamContext(s, string.Empty), observer, options.Salvage)).ToList();
                 using IRecordSource source = cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
                 var router = options.Mode == TaskMode.Invocations
-                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId)
+                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId, clusterLosses)
                     : new ProcessTaskRouter(builder, node.NodeId);
                 long count = 0;
                 while (source.MoveNext(out var payload))

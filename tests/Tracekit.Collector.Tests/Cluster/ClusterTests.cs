@@ -130,6 +130,9 @@ public sealed class ClusterTests
         Converter("validate-opendc", Path.Combine(runDir, "opendc"), "--strict", "--topology", Path.Combine(runDir, "opendc", "topology.json"));
         using (var topology = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "opendc", "topology.json"))))
             Assert.Equal(3, CountHosts(topology.RootElement));
+        // One task per job: a requeued job is one task, from the attempt that completed.
+        string report = File.ReadAllText(Path.Combine(runDir, "opendc", "conversion_report.md"));
+        Assert.True(report.Contains("- tasks: 40,", StringComparison.Ordinal), report);
         return File.ReadLines(Path.Combine(runDir, "cctf", "placement_events.jsonl")).Select(line =>
         {
             using var doc = JsonDocument.Parse(line);
@@ -161,7 +164,7 @@ public sealed class ClusterTests
         Assert.All(events, e => Assert.Equal(units[e.Job], e.CpuUnits)); // each event carries the units the job was submitted with
         foreach (var node in events.Where(e => e.Event == "placed").GroupBy(e => e.Node))
         {
-            var changes = events.Where(e => e.Node == node.Key && e.Event is "placed" or "finished" or "failed")
+            var changes = events.Where(e => e.Node == node.Key && e.Event is "placed" or "finished" or "failed" or "duplicate")
                 .Select(e => (e.Ts, Delta: e.Event == "placed" ? e.CpuUnits : -e.CpuUnits))
                 .OrderBy(c => c.Ts).ThenBy(c => c.Delta); // a release and a placement in the same ms: the release came first
             int used = 0;
