@@ -11,6 +11,8 @@ ensure_dotnet
 ensure_debian_packages stress-ng:stress-ng pidstat:sysstat nginx:nginx-light wrk:wrk /usr/bin/time:time
 # tmux is the terminal of the `tracekit top` test; chromium (headless) loads the HTML report.
 ensure_debian_packages tmux:tmux chromium:chromium
+# The cluster tests start their own redis-server (and read it back with redis-cli); ip and iptables join their namespaces.
+ensure_debian_packages redis-server:redis-server redis-cli:redis-tools ip:iproute2 iptables:iptables
 ensure_aot_toolchain
 # Real container engines for the container tests; a dockerd this script starts is stopped when it exits.
 ensure_container_engines

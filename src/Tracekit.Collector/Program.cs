@@ -17,6 +17,10 @@ internal static class Program
             SelfCheckCommand.Create(),
             LoadCommand.Create(),
             Top.TopCommand.Create(),
+            AgentCommand.Create(),
+            SubmitCommand.Create(),
+            SchedulerCommand.Create(),
+            ClusterCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

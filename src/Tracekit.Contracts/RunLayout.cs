@@ -19,6 +19,7 @@ public sealed class RunLayout
     public const string PidsFolderName = "pids";
     public const string CollectorRegistrationFileName = "collector.json";
     public const string MetaFileName = "meta.json";
+    public const string ClusterFileName = "cluster.json";
 
     /// <summary>The name of the node folder's own stream (the collector's segments) among a node's streams.</summary>
     public const string CollectorStreamName = "collector";
@@ -37,6 +38,8 @@ public sealed class RunLayout
     public string PidsDirectory => Path.Combine(ControlDirectory, PidsFolderName);
     public string CollectorRegistration => Path.Combine(ControlDirectory, CollectorRegistrationFileName);
     public string MetaFile => Path.Combine(NodeDirectory, MetaFileName);
+    /// <summary>cluster.json: the run's membership and this node's offsets to the cluster clock (docs/cluster.md).</summary>
+    public string ClusterFile => Path.Combine(NodeDirectory, ClusterFileName);
     public string StreamsDirectory => Path.Combine(NodeDirectory, StreamsFolderName);
     public string StreamDirectory(string name) => Path.Combine(StreamsDirectory, name);
 

@@ -26,4 +26,7 @@ public enum ReturnCode
 
     /// <summary>`validate-opendc` found at least one error.</summary>
     ValidationFailed = 7,
+
+    /// <summary>A cluster run's membership (cluster.json) names a node whose folder is missing, and no <c>--salvage</c>.</summary>
+    MissingNode = 11,
 }

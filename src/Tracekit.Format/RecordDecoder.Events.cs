@@ -93,6 +93,7 @@ public static partial class RecordDecoder
             && r.TryReadString(out record.NodeId)
             && r.TryReadString(out record.Event)
             && r.TryReadString(out record.Stage)
+            && (extra == 0 || (r.TryReadNullableInt32(out record.CpuUnits) && --extra >= 0))
             && TryEnd(ref r, extra);
         return Finish(in r, ok, ref record, out error);
     }

@@ -66,13 +66,15 @@ public static partial class RecordEncoder
     public static bool TryEncode(in Placement record, Span<byte> destination, out int bytesWritten)
     {
         var w = new MsgPackWriter(destination);
-        bool ok = Begin(ref w, Placement.ElementCount, RecordKind.Placement, record.TimestampNs)
+        bool withUnits = record.CpuUnits.HasValue;
+        bool ok = Begin(ref w, withUnits ? Placement.ElementCountWithCpuUnits : Placement.ElementCount, RecordKind.Placement, record.TimestampNs)
             && w.TryWriteString(record.AppId ?? string.Empty)
             && w.TryWriteString(record.ModuleId ?? string.Empty)
             && w.TryWriteString(record.InstanceId ?? string.Empty)
             && w.TryWriteString(record.NodeId ?? string.Empty)
             && w.TryWriteString(record.Event ?? string.Empty)
-            && w.TryWriteString(record.Stage ?? string.Empty);
+            && w.TryWriteString(record.Stage ?? string.Empty)
+            && (!withUnits || w.TryWriteInt64(record.CpuUnits.GetValueOrDefault()));
         return Finish(in w, ok, out bytesWritten);
     }
 

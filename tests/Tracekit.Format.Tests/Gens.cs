@@ -145,11 +145,13 @@ internal static class Gens
             }),
         RecordKind.Link => Gen.Select(UInt64, String, NullableInt64, NullableString, NullableInt64,
             (ts, name, speed, peer, rtt) => (object)new Link { TimestampNs = ts, Interface = name, SpeedMbps = speed, Peer = peer, RttNs = rtt }),
-        RecordKind.Placement => Gen.Select(UInt64, String, String, String, String, Gen.OneOf("start", "stop"), String,
-            (ts, app, module, instance, node, placementEvent, stage) => (object)new Placement
+        // With the 1.2 field cpuUnits (docs/ring-format.md section 5), so appended elements come after it; the
+        // version-1 layout without it is covered by PlacementCpuUnitsTests.
+        RecordKind.Placement => Gen.Select(Gen.Select(UInt64, String, String, String, String, Gen.OneOf("start", "stop"), String,
+            (ts, app, module, instance, node, placementEvent, stage) => new Placement
             {
                 TimestampNs = ts, AppId = app, ModuleId = module, InstanceId = instance, NodeId = node, Event = placementEvent, Stage = stage,
-            }),
+            }), Gen.Int[0, 100_000], (placement, units) => (object)(placement with { CpuUnits = units })),
         RecordKind.ClockAnchor => Gen.Select(UInt64, Int64, Gen.Int[-1, 5], Int32, Int64, Int64, Int64,
             (ts, realtime, state, status, offset, maxError, estError) => (object)new ClockAnchor
             {

@@ -85,7 +85,7 @@ internal static class OracleReader
             RecordKind.Placement => new Placement
             {
                 TimestampNs = ts, AppId = Str(ref r), ModuleId = Str(ref r), InstanceId = Str(ref r), NodeId = Str(ref r),
-                Event = Str(ref r), Stage = Str(ref r),
+                Event = Str(ref r), Stage = Str(ref r), CpuUnits = count > 8 ? I32OrNil(ref r) : null,
             },
             RecordKind.ClockAnchor => new ClockAnchor
             {
@@ -100,10 +100,14 @@ internal static class OracleReader
             },
             _ => throw new InvalidDataException("unknown kind " + kind),
         };
-        // A version 1.0 InvocationStart (no sampleRatio) is whole at its minimum count.
-        int known = record is InvocationStart && count == InvocationStart.MinElementCount
-            ? InvocationStart.MinElementCount
-            : (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
+        // A version 1.0 InvocationStart (no sampleRatio) is whole at its minimum count; a Placement with cpuUnits (1.2)
+        // has one element more than one without.
+        int known = record switch
+        {
+            InvocationStart when count == InvocationStart.MinElementCount => InvocationStart.MinElementCount,
+            Placement { CpuUnits: not null } => Placement.ElementCountWithCpuUnits,
+            _ => (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!,
+        };
         if (count < known)
         {
             throw new InvalidDataException("array shorter than the kind");
@@ -137,6 +141,12 @@ internal static class OracleReader
     {
         Expect(ref r, MessagePackType.Integer);
         return r.ReadByte();
+    }
+
+    private static int? I32OrNil(ref MessagePackReader r)
+    {
+        if (r.TryReadNil()) return null;
+        return I32(ref r);
     }
 
     private static int I32(ref MessagePackReader r)

@@ -15,7 +15,7 @@ internal static class OracleWriter
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
         RecordKind kind = Codec.KindOf(record);
-        int count = (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
+        int count = record is Placement { CpuUnits: not null } ? Placement.ElementCountWithCpuUnits : (int)record.GetType().GetField("ElementCount")!.GetRawConstantValue()!;
         w.WriteArrayHeader(count + extraElements);
         w.Write((byte)kind);
         switch (record)
@@ -75,6 +75,7 @@ internal static class OracleWriter
             case Placement r:
                 w.Write(r.TimestampNs); w.Write(r.AppId); w.Write(r.ModuleId); w.Write(r.InstanceId); w.Write(r.NodeId);
                 w.Write(r.Event); w.Write(r.Stage);
+                if (r.CpuUnits is int units) w.Write(units);
                 break;
             case ClockAnchor r:
                 w.Write(r.TimestampNs); w.Write(r.RealtimeNs); w.Write(r.ClockSyncState); w.Write(r.ClockStatus);

@@ -13,6 +13,12 @@ public enum ReturnCode
     RunNotFound = 4,
     /// <summary>`stop`: the collector was signalled but did not exit within --timeout (it may still be flushing).</summary>
     StopTimedOut = 8,
+    /// <summary>Cluster mode: the Redis server named by --redis cannot be reached.</summary>
+    RedisUnreachable = 20,
+    /// <summary>Cluster mode: the Redis server refused the password.</summary>
+    RedisAuthFailed = 21,
+    /// <summary>Cluster mode: the agents did not answer `tracekit cluster start|stop` within --timeout.</summary>
+    ClusterTimeout = 22,
     /// <summary>`tracekit run` could not start the job (not found, not executable).</summary>
     JobStartError = 127,
 }

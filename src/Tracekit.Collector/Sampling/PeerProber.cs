@@ -71,7 +71,7 @@ public sealed class PeerProber : IDisposable
         }
     }
 
-    private static long? Probe(string host, int port)
+    internal static long? Probe(string host, int port)
     {
         try
         {

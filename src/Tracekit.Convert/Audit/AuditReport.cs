@@ -23,6 +23,7 @@ public static partial class AuditReport
         Gaps(md, nodes);
         Clocks(md, nodes);
         Invocations(md, nodes);
+        Cluster(md, nodes);
         DamageSection(md, runDirectory, nodes);
         return md.ToString();
     }

@@ -47,6 +47,8 @@ public sealed class NodeAudit
 
     public InvocationAudit Invocations { get; } = new();
 
+    public ClusterAudit Cluster { get; } = new();
+
     /// <summary>
     /// The last SelfReport of each stream (cumulative, so the last one has the totals), with the stream, whose
     /// count of records read is the audit's "records written".

@@ -49,7 +49,7 @@ public static class CctfConverter
         progress ??= NoProgress.Instance;
         warn ??= static _ => { };
         // .NET captures (raw nettrace) are decoded into scratch rings that join their nodes as streams (Dotnet/).
-        using var dotnet = Dotnet.DotnetCaptures.Decode(RunInput.Discover(options.RunDirectory), warn);
+        using var dotnet = Dotnet.DotnetCaptures.Decode(RunInput.DiscoverMembers(options.RunDirectory, options.Salvage, warn), warn);
         var nodes = dotnet.Nodes;
         string outputDirectory = Path.GetFullPath(options.ResolvedOutputDirectory);
         var audits = new List<NodeAudit>();

@@ -71,6 +71,8 @@ internal static class CctfNames
 
     // placement_events.jsonl.
     public static readonly JsonName AppId = JsonName.Of("app_id");
+    /// <summary>Cluster mode's addition (ring format 1.2): the job's CPU units; null for placements without it.</summary>
+    public static readonly JsonName CpuUnits = JsonName.Of("cpu_units");
 
     // process_events.jsonl.
     public static readonly JsonName Ppid = JsonName.Of("ppid");

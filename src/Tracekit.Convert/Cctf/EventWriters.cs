@@ -31,6 +31,7 @@ internal sealed class EventWriters(CctfFileSet files)
         row.String(CctfNames.NodeId, placement.NodeId);
         row.String(CctfNames.Event, placement.Event);
         row.String(CctfNames.Stage, placement.Stage);
+        row.Number(CctfNames.CpuUnits, (long?)placement.CpuUnits);
         row.End();
     }
 

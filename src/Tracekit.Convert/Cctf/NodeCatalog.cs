@@ -8,6 +8,7 @@ namespace Tracekit.Convert.Cctf;
 public sealed class NodeDescription(string nodeId)
 {
     private readonly Dictionary<string, long> _speedMbpsByInterface = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _minRttNsByPeer = new(StringComparer.Ordinal);
 
     public string NodeId { get; } = nodeId;
 
@@ -22,6 +23,9 @@ public sealed class NodeDescription(string nodeId)
     /// <summary>The fastest counted interface: the one a node's traffic leaves by when it has several.</summary>
     public long? LinkSpeedMbps => _speedMbpsByInterface.Count == 0 ? null : _speedMbpsByInterface.Values.Max();
 
+    /// <summary>The smallest RTT this node measured to <paramref name="peer"/> (a cluster agent names peers by node id).</summary>
+    public long? MinRttNsTo(string peer) => _minRttNsByPeer.TryGetValue(peer, out long rtt) ? rtt : null;
+
     public void OnNodeInfo(in NodeInfo info) => Info = info;
 
     public void OnLink(in Link link)
@@ -34,6 +38,10 @@ public sealed class NodeDescription(string nodeId)
         if (link.RttNs is long rtt && rtt > 0)
         {
             MinRttNs = MinRttNs is long min ? Math.Min(min, rtt) : rtt;
+            if (link.Peer is { Length: > 0 } peer)
+            {
+                _minRttNsByPeer[peer] = _minRttNsByPeer.TryGetValue(peer, out long m) ? Math.Min(m, rtt) : rtt;
+            }
         }
     }
 }
@@ -89,6 +97,43 @@ public static class NodeCatalogWriter
             json.WriteEndObject();
         }
 
+        WriteNodePairs(json, nodes.ToList());
         json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// One entry per pair of nodes that measured each other (cluster agents probe their peers by node id,
+    /// docs/cluster.md): PR_s is half the smallest RTT either side saw, BW_bps the slower side's link speed.
+    /// </summary>
+    private static void WriteNodePairs(Utf8JsonWriter json, List<NodeDescription> nodes)
+    {
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            for (int j = i + 1; j < nodes.Count; j++)
+            {
+                var (u, v) = (nodes[i], nodes[j]);
+                long? rtt = (u.MinRttNsTo(v.NodeId), v.MinRttNsTo(u.NodeId)) switch
+                {
+                    (long a, long b) => Math.Min(a, b),
+                    (long a, null) => a,
+                    (null, long b) => b,
+                    _ => null,
+                };
+                if (rtt is null) continue;
+                long? bw = (u.LinkSpeedMbps, v.LinkSpeedMbps) switch
+                {
+                    (long a, long b) => Math.Min(a, b) * 1_000_000,
+                    (long a, null) => a * 1_000_000,
+                    (null, long b) => b * 1_000_000,
+                    _ => null,
+                };
+                json.WriteStartObject();
+                json.WriteString(CctfNames.U, u.NodeId);
+                json.WriteString(CctfNames.V, v.NodeId);
+                json.WriteNumberOrNull(CctfNames.BwBps, bw);
+                json.WriteNumberOrNull(CctfNames.PrS, rtt.Value / 2 / 1e9);
+                json.WriteEndObject();
+            }
+        }
     }
 }

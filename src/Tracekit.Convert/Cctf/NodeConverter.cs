@@ -83,7 +83,7 @@ internal sealed class NodeConverter : IReadObserver
                 if (RecordDecoder.TryDecode(payload, out Link link, out error)) { Count(r); _description.OnLink(link); return; }
                 break;
             case RecordKind.Placement:
-                if (RecordDecoder.TryDecode(payload, out Placement placement, out error)) { Count(r); _events.OnPlacement(r, placement); return; }
+                if (RecordDecoder.TryDecode(payload, out Placement placement, out error)) { Count(r); _events.OnPlacement(r, placement); _audit.Cluster.OnPlacement(r.EpochMs, placement); return; }
                 break;
             case RecordKind.SelfReport:
                 if (RecordDecoder.TryDecode(payload, out SelfReport report, out error)) { Count(r); _audit.SelfReports[r.Stream.Name] = (report, r.Stream, r.EpochMs); return; }

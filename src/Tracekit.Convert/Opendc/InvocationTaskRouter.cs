@@ -9,7 +9,8 @@ namespace Tracekit.Convert.Opendc;
 /// children that process started. A job launched by `tracekit run` started at ts_start, so its CPU is counted from
 /// zero there; any other process is counted from its first sample inside the invocation.
 /// </summary>
-internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string nodeId) : TaskRouterBase(builder, nodeId)
+internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string nodeId, ClusterLosses? cluster = null)
+    : TaskRouterBase(builder, nodeId)
 {
     private sealed class Open
     {
@@ -181,6 +182,11 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     {
         if (_requests is not null && _requests.TryEnd(e.TraceId, e.SpanId, r.EpochNs)) return;
         if (!_bySpan.Remove((e.TraceId, e.SpanId), out var o)) return;
+        if (cluster is not null && cluster.IsDuplicate(e.TraceId, NodeId, r.EpochMs))
+        {
+            Unindex(o); // a cluster job's duplicate attempt (ClusterLosses): the recorded attempt is its task
+            return;
+        }
         AddPending(o);
         o.Series ??= new TaskSeries(o.StartEpochNs, 0, EffectiveMhz, Builder.Spill);
         // The end record carries the whole tree's CPU: the last interval, after the last tick, is included.
@@ -228,10 +234,12 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
 
     public override void Finish()
     {
-        foreach (var o in _bySpan.Values)
+        foreach (var ((traceId, _), o) in _bySpan)
         {
             AddPending(o);
             if (o.Series is null) continue;
+            // A cluster job lost with this node ran again elsewhere: that attempt is its task (ClusterLosses).
+            if (cluster is not null && cluster.Lost.Contains((traceId, NodeId))) continue;
             Complete(o, o.PeakRssKb);
         }
         _bySpan.Clear();

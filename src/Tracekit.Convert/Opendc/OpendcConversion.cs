@@ -72,14 +72,15 @@ public static class OpendcConverter
     {
         if (!(options.MergeBelowMhz >= 0) || double.IsInfinity(options.MergeBelowMhz))
             throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
-        var nodes = RunInput.Discover(options.RunDirectory);
+        var membershipWarnings = new List<string>();
+        var nodes = RunInput.DiscoverMembers(options.RunDirectory, options.Salvage, membershipWarnings.Add);
         Directory.CreateDirectory(options.OutputDirectory);
         // Every table is written under a partial name and renamed only when all of them are complete: a failure
         // (a full disk, a damaged ring without --salvage) never leaves a table that looks whole beside the others.
         var outputs = new PartialOutputs(options.OutputDirectory);
         try
         {
-            var result = Write(options, nodes, outputs, progress ?? NoProgress.Instance);
+            var result = Write(options, nodes, membershipWarnings, outputs, progress ?? NoProgress.Instance);
             outputs.Commit();
             return result;
         }
@@ -89,12 +90,12 @@ public static class OpendcConverter
         }
     }
 
-    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, PartialOutputs outputs, IProgressSink progress)
+    private static OpendcResult Write(OpendcOptions options, IReadOnlyList<NodeSource> nodes, List<string> membershipWarnings, PartialOutputs outputs, IProgressSink progress)
     {
         string fragmentsPath = outputs.Add("fragments.parquet");
         var tasks = new List<OpendcTask>();
         var accounts = new List<TaskAccount>();
-        var warnings = new List<string>();
+        var warnings = new List<string>(membershipWarnings);
         var topology = new List<TopologyNode>();
         var requests = new List<RequestCpuSummary>();
         long fragmentCount;
@@ -103,13 +104,14 @@ public static class OpendcConverter
         using (var fragments = new FragmentsParquetWriter(fragmentsPath))
         {
             var builder = new TaskTableBuilder(fragments, options.MergeBelowMhz, tasks, accounts, spill);
+            var clusterLosses = options.Mode == TaskMode.Invocations ? ClusterLosses.Read(nodes, options.Salvage) : null;
             foreach (var node in nodes)
             {
                 var observer = new OpendcReadObserver(node.NodeId, warnings);
                 var cursors = node.Streams.Select(s => new StreamCursor(new StreamContext(s, string.Empty), observer, options.Salvage)).ToList();
                 using IRecordSource source = cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
                 var router = options.Mode == TaskMode.Invocations
-                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId) { ScaleSampled = options.ScaleSampled }
+                    ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId, clusterLosses) { ScaleSampled = options.ScaleSampled }
                     : new ProcessTaskRouter(builder, node.NodeId);
                 long count = 0;
                 while (source.MoveNext(out var payload))

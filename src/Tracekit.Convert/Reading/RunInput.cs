@@ -27,4 +27,35 @@ public static class RunInput
 
         return nodes;
     }
+
+    /// <summary>
+    /// <see cref="Discover"/>, then the membership check of a cluster run (docs/cluster.md): every node that a
+    /// node folder's cluster.json lists must have a folder here. A missing one is an error naming it, or with
+    /// <paramref name="salvage"/> a warning: never a silently smaller dataset.
+    /// </summary>
+    public static IReadOnlyList<NodeSource> DiscoverMembers(string runDirectory, bool salvage, Action<string> warn)
+    {
+        var nodes = Discover(runDirectory);
+        var present = nodes.Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+        var expected = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            try
+            {
+                if (ClusterRecord.TryRead(node.DirectoryPath) is { } record) expected.UnionWith(record.Members);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ConvertException(ReturnCode.CorruptRing, e.Message);
+            }
+        }
+        expected.ExceptWith(present);
+        foreach (string missing in expected)
+        {
+            string message = $"node '{missing}' took part in the run (cluster.json) but its folder {Path.Combine(runDirectory, missing)} is missing; copy it into the run folder";
+            if (!salvage) throw new ConvertException(ReturnCode.MissingNode, message + ", or convert without it with --salvage.");
+            warn("warning: " + message + "; converting without it (--salvage).");
+        }
+        return nodes;
+    }
 }

@@ -55,13 +55,17 @@ public record struct InvocationEnd
 public record struct Placement
 {
     public const int ElementCount = 8;
+    /// <summary>With the 1.2 field <see cref="CpuUnits"/>.</summary>
+    public const int ElementCountWithCpuUnits = 9;
     public ulong TimestampNs;
     // All six strings are required; null is written as an empty string.
     public string AppId;
     public string ModuleId;
     public string InstanceId;
     public string NodeId;
-    /// <summary>"start" or "stop".</summary>
+    /// <summary>"start" or "stop"; cluster mode: queued, placed, started, finished, failed, requeued.</summary>
     public string Event;
     public string Stage;
+    /// <summary>Version 1.2 (docs/ring-format.md section 5): the CPU units the job holds; null = not written (8 elements).</summary>
+    public int? CpuUnits;
 }

@@ -9,6 +9,9 @@ public static class TracekitBinary
 {
     private static readonly Lazy<(string FileName, string[] Prefix)> Resolved = new(Resolve);
 
+    /// <summary>The program and its leading arguments, for a launcher that execs it (ip netns exec, setsid).</summary>
+    public static IReadOnlyList<string> Command => [Resolved.Value.FileName, .. Resolved.Value.Prefix];
+
     public static string Description => $"{Resolved.Value.FileName} {string.Join(' ', Resolved.Value.Prefix)}".Trim();
 
     public static Spawned Start(params string[] arguments) => Start(arguments, redirectStdin: false);
