@@ -24,6 +24,12 @@ internal sealed class InvocationTimeline(TimeColumns columns)
 
     public long Invocations { get; private set; }
 
+    /// <summary>Of <see cref="Invocations"/>, those a source sampled (a ratio below 1, `collect --dotnet-request-sample`).</summary>
+    public long SampledInvocations { get; private set; }
+
+    /// <summary>The requests the invocations stand for: each counts 1 / its sample ratio (the audit scales the same way).</summary>
+    public double EstimatedInvocations { get; private set; }
+
     public IReadOnlyList<(long EndEpochMs, int RtMs)> Responses => _responses;
 
     public void OnStart(StreamCursor record, in InvocationStart start)
@@ -32,7 +38,7 @@ internal sealed class InvocationTimeline(TimeColumns columns)
             ? EpochClock.ToEpochMs(EpochClock.ToEpochNs(unchecked((ulong)enqueueNs), record.Anchor))
             : null;
         string lane = start.ModuleId ?? (start.Method is null ? "invocation" : $"{start.Method} {start.Path}".TrimEnd());
-        _open[(start.TraceId, start.SpanId)] = new Open(lane, record.EpochMs, enqueueMs);
+        _open[(start.TraceId, start.SpanId)] = new Open(lane, record.EpochMs, enqueueMs, start.SampleRatio ?? 1);
     }
 
     public void OnEnd(StreamCursor record, in InvocationEnd end)
@@ -43,6 +49,8 @@ internal sealed class InvocationTimeline(TimeColumns columns)
         }
 
         Invocations++;
+        EstimatedInvocations += 1 / open.SampleRatio;
+        if (open.SampleRatio < 1) SampledInvocations++;
         long endMs = record.EpochMs;
         _responses.Add((endMs, (int)(endMs - (open.EnqueueMs ?? open.StartMs))));
         if (open.EnqueueMs is long enqueueMs)
@@ -83,5 +91,5 @@ internal sealed class InvocationTimeline(TimeColumns columns)
 
     private double Seconds(long epochMs) => (epochMs - columns.OriginEpochMs) / 1000.0;
 
-    private sealed record Open(string Lane, long StartMs, long? EnqueueMs);
+    private sealed record Open(string Lane, long StartMs, long? EnqueueMs, double SampleRatio);
 }

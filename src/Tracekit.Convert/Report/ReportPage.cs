@@ -101,6 +101,14 @@ internal sealed partial class ReportPage(string runDirectory, IReadOnlyList<Node
             .Append(Cell(n.Invocations.Invocations, "invocations", n))
             .Append(Cell(sortedRt.Count == 0 ? "-" : Inv($"{Percentiles.Of(sortedRt, 0.5)} / {Percentiles.Of(sortedRt, 0.95)} / ") + $"<span data-figure=\"p99-ms\" data-node=\"{Html(n.Audit.NodeId)}\">{Inv($"{Percentiles.Of(sortedRt, 0.99)}")}</span>"))
             .Append(Cell(n.GcCount, "gc-count", n)).Append("</tr></table>\n");
+        if (n.Invocations.SampledInvocations > 0)
+        {
+            // A sampled source recorded a share of its requests: the count above is what was recorded; scaled by
+            // 1 / ratio it estimates what was served. Percentiles are those of the recorded requests.
+            _html.Append("<p class=\"note\">").Append(Inv($"{n.Invocations.SampledInvocations:N0}")).Append(" of these invocations were sampled requests; scaled by 1 / their sample ratio they stand for about ")
+                .Append("<span data-figure=\"estimated-invocations\" data-node=\"").Append(Html(n.Audit.NodeId)).Append("\">")
+                .Append(Inv($"{Math.Round(n.Invocations.EstimatedInvocations):0}")).Append("</span> invocations. Response percentiles are those of the recorded requests.</p>\n");
+        }
 
         _html.Append("<h3>Host</h3>\n");
         if (n.CpuUser.Samples > 0)
