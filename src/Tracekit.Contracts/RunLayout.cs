@@ -55,7 +55,8 @@ public sealed class RunLayout
         {
             Directory.CreateDirectory(dir, PrivateDirectoryMode);
             // CreateDirectory leaves an existing folder's mode alone; a run folder must never be readable by others.
-            File.SetUnixFileMode(dir, PrivateDirectoryMode);
+            // Only a wrong mode is changed: a folder already private may belong to another process of the run.
+            if (File.GetUnixFileMode(dir) != PrivateDirectoryMode) File.SetUnixFileMode(dir, PrivateDirectoryMode);
         }
     }
 

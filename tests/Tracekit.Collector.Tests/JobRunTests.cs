@@ -48,6 +48,51 @@ public sealed class JobRunTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void Run_StageFailsAfterTheJobStarted_JobEndedAndCgroupRemoved()
+    {
+        // Registering with the run's live collector is a stage after the job has started. An immutable pids folder
+        // (chattr +i: not even root may create a file in it) makes that stage fail; the run must then end the job
+        // and remove its cgroup, not leave them behind.
+        using var collector = CollectorRun.Start(_dir.Path, "stagefail", "--interval", "100ms");
+        collector.WaitUntilRunning();
+        string pids = Path.Combine(_dir.Path, "stagefail", CollectorRun.NodeId, "control", "pids");
+        Skip.IfNot(Chattr(pids, "+i"), "chattr +i is not supported on this file system");
+        try
+        {
+            var (code, _, stderr) = TracekitBinary.Run(["run", .. collector.CommonArgs, "--", "sleep", "30"]);
+
+            _output.WriteLine(stderr);
+            Assert.Equal(3, code); // OutputError: the registration could not be written
+            var start = Assert.Single(ReadJobStream(_dir.Path, "stagefail", CollectorRun.NodeId).Of<InvocationStart>());
+            int job = start.Pid!.Value;
+            Assert.False(Proc.TryReadStat(job, out var stat) && stat.State != 'Z', $"the job (pid {job}) still runs");
+            Assert.NotNull(start.Cgroup);
+            var left = new[] { "cpuacct", "memory" }
+                .Select(controller => "/sys/fs/cgroup/" + controller + start.Cgroup)
+                .Where(Directory.Exists).ToList();
+            Assert.True(left.Count == 0, $"the job's cgroup is left behind: {string.Join(", ", left)}");
+        }
+        finally
+        {
+            Chattr(pids, "-i");
+        }
+    }
+
+    private static bool Chattr(string path, string flag)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("chattr") { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add(flag);
+        psi.ArgumentList.Add(path);
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    }
+
     [Fact]
     public void Run_Sigterm_ForwardedToJobAndReturns143()
     {
