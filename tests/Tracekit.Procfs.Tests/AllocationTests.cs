@@ -45,7 +45,23 @@ public class AllocationTests
     [InlineData(CpuTimeSource.StatTicks)]
     public void ProcessCpuReader_SteadyState_AllocatesNothing(CpuTimeSource source)
     {
-        Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(Environment.ProcessId, out ProcessCpuReader? reader, source));
+        // A process of its own, not the test host: the host's threads come and go with the tests running beside this
+        // one, and a new thread is new files for the per-thread source to open, which is not the steady state.
+        using var target = System.Diagnostics.Process.Start("sleep", "30")!;
+        try
+        {
+            AssertReaderAllocatesNothing(target.Id, source);
+        }
+        finally
+        {
+            target.Kill();
+            target.WaitForExit();
+        }
+    }
+
+    private static void AssertReaderAllocatesNothing(int pid, CpuTimeSource source)
+    {
+        Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(pid, out ProcessCpuReader? reader, source));
         using (reader)
         {
             long bytes = MeasureAllocatedBytes(() =>
