@@ -15,8 +15,8 @@ internal static class LoadCommand
 {
     private static readonly Option<string[]> UrlOption = new("--url") { Description = "Target URL (repeat for several; used in turn). Only these addresses are contacted.", Required = true, AllowMultipleArgumentsPerToken = false };
     private static readonly Option<double> RateOption = new("--rate") { Description = "Requests per second, sent on schedule whatever the responses do.", Required = true };
-    private static readonly Option<long?> DurationOption = ValueParsers.OptionalDurationNs("--duration", "How long to send: 10s, 2m, …",
-        minNs: 1, maxNs: long.MaxValue / 2, rangeText: "of at least 1ns");
+    private static readonly Option<long?> DurationOption = Required(ValueParsers.OptionalDurationNs("--duration", "How long to send: 10s, 2m, …",
+        minNs: 1, maxNs: long.MaxValue / 2, rangeText: "of at least 1ns"));
     private static readonly Option<int> ConnectionsOption = new("--connections") { Description = "Connections per target (requests beyond wait, and the wait counts as latency).", DefaultValueFactory = _ => 64 };
     private static readonly Option<long> TimeoutOption = ValueParsers.DurationNs("--timeout", "Per-request timeout.", "10s",
         minNs: 1_000_000, maxNs: 86_400_000_000_000, rangeText: "from 1ms to 24h");
@@ -55,6 +55,12 @@ internal static class LoadCommand
         return command;
     }
 
+    private static Option<T> Required<T>(Option<T> option)
+    {
+        option.Required = true;
+        return option;
+    }
+
     private static LoadOptions ReadOptions(ParseResult parse)
     {
         var urls = new List<Uri>();
@@ -63,7 +69,7 @@ internal static class LoadCommand
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)) throw new ArgumentException($"--url '{text}' is not an absolute URL");
             urls.Add(uri);
         }
-        long durationNs = parse.GetValue(DurationOption) ?? throw new ArgumentException("--duration is required (for example 30s)");
+        long durationNs = parse.GetValue(DurationOption)!.Value; // required: the parser refuses a command without it
         long timeoutNs = parse.GetValue(TimeoutOption);
         return new LoadOptions
         {
