@@ -76,7 +76,7 @@ public sealed class CollectSession : IDisposable
         // written), whether it is a --pid, --pid-dir, --cgroup or --container; one that ends later is recorded.
         foreach (int pid in settings.Pids)
         {
-            if (!Directory.Exists($"/proc/{pid}"))
+            if (!ProcessIdentity.TryReadStartTicks(pid, out _))
                 throw new ArgumentException($"--pid {pid} is not a running process; check the PID (ps -p {pid}), or select the process by --match, or its cgroup with --cgroup");
         }
         var cgroups = OpenCgroups(settings);
