@@ -21,6 +21,7 @@ public sealed class Agent : IDisposable
     private readonly ClusterClient _client;
     private readonly TextWriter _log;
     private readonly JobLauncher _launcher;
+    private double _coresPerUnit = 1.0;
     private readonly AutoResetEvent _wake = new(false);
     private readonly ManualResetEvent _stop = new(false);
     private readonly ConcurrentQueue<(ClaimedJob Job, int Status)> _ended = new();
@@ -57,6 +58,7 @@ public sealed class Agent : IDisposable
     {
         var info = NodeInfoReader.Read();
         int units = (int)Math.Floor((_settings.CapacityUnits ?? info.CpuCores) * _settings.AllocationRatio);
+        _coresPerUnit = JobLauncher.CoresPerUnit(info.CpuCores, _settings.CapacityUnits);
         _client.RegisterNode(new NodeRegistration(_settings.NodeId, info.CpuCores, info.CpuMaxMhz ?? 0, info.MemTotalKb, units, LocalAddress()));
         MeasureClock();
         _client.Heartbeat(_settings.NodeId, _settings.LeaseMs);
@@ -155,7 +157,7 @@ public sealed class Agent : IDisposable
     {
         while (_client.Claim(_settings.NodeId, _settings.LeaseMs) is { } job)
         {
-            var process = _launcher.Start(job, Clock);
+            var process = _launcher.Start(job, Clock, _coresPerUnit);
             lock (_running) _running[process.Id] = (job, process);
             process.EnableRaisingEvents = true;
             process.Exited += (_, _) =>
