@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 using Tracekit.Cluster;
+using Tracekit.Collector.Cli;
 using Tracekit.Collector.Sampling;
 using Tracekit.Procfs;
 
@@ -34,6 +35,11 @@ public sealed class Agent : IDisposable
     private readonly object _clockGate = new();
     private ClockOffsetEstimator.Estimate _clock;
     private bool _redisDown;
+    /// <summary>The collection whose figures the heartbeat publishes for `cluster status` (the latest started), while it runs.</summary>
+    private volatile RunCollection? _reported;
+    private const int StatusEveryMs = 5_000;
+    private long _nextStatusMs;
+    private int _jobsDone;
     private long _nextClockMs;
     private long _nextProbeMs;
 
@@ -127,6 +133,7 @@ public sealed class Agent : IDisposable
             {
                 _client.Heartbeat(_settings.NodeId, _settings.LeaseMs);
                 if (Environment.TickCount64 >= _nextClockMs) MeasureClock();
+                if (_reported is { } collection && Environment.TickCount64 >= _nextStatusMs) PublishCollectionStatus(collection);
                 if (_redisDown) _wake.Set();
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
@@ -177,7 +184,9 @@ public sealed class Agent : IDisposable
             var (job, status) = ended;
             var (outcome, finishedMs) = _client.Complete(job.JobId, _settings.NodeId, status);
             _ended.TryDequeue(out _);
+            Interlocked.Increment(ref _jobsDone);
             WriteEvents(job, outcome, finishedMs);
+            _client.SetNodeFields(_settings.NodeId, new HashEntry("jobs_done", Volatile.Read(ref _jobsDone)));
         }
     }
 
@@ -223,7 +232,9 @@ public sealed class Agent : IDisposable
             _collections[runId] = collection;
             db.SetAdd(ClusterKeys.RunMembers(runId), _settings.NodeId);
             db.HashSet(ClusterKeys.RunStarted(runId), _settings.NodeId, started ? nowMs.ToString(System.Globalization.CultureInfo.InvariantCulture) : "error: the collector exited at start; see the agent's log");
-            _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", runId));
+            _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", runId), new HashEntry("records", 0), new HashEntry("missed_ticks", 0));
+            _reported = collection;
+            _nextStatusMs = 0;
             _nextProbeMs = 0;
         }
         foreach (var runId in _collections.Keys.Where(r => !wanted.Contains(r)).ToList())
@@ -238,12 +249,32 @@ public sealed class Agent : IDisposable
         int exit = collection.Stop(10_000);
         if (_logs.Remove(collection.RunId, out var log)) log.Dispose();
         WriteClusterRecord(collection.RunId, final);
+        if (_reported == collection) _reported = null;
         try
         {
+            PublishCollectionStatus(collection);
             _client.Connection.Database.HashSet(ClusterKeys.RunStopped(collection.RunId), _settings.NodeId, exit);
             _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", ""));
         }
         catch (RedisException) { _redisDown = true; }
+    }
+
+    /// <summary>
+    /// The collection's records written and missed ticks for `cluster status`, read as `tracekit status` reads them:
+    /// the latest SelfReport while it runs, meta.json's totals once it stopped. Every few seconds, not every
+    /// heartbeat: it reads the ring's last segment.
+    /// </summary>
+    private void PublishCollectionStatus(RunCollection collection)
+    {
+        _nextStatusMs = Environment.TickCount64 + StatusEveryMs;
+        StatusCounters? counters;
+        try { counters = CollectionStatus.Read(collection.Layout)?.Counters; }
+        catch (Exception e) when (e is Tracekit.Ring.RingFormatException or IOException or UnauthorizedAccessException) { counters = null; }
+        var jobsDone = new HashEntry("jobs_done", Volatile.Read(ref _jobsDone));
+        if (counters is { } c)
+            _client.SetNodeFields(_settings.NodeId, new HashEntry("records", c.RecordsWritten), new HashEntry("missed_ticks", c.MissedTicks), jobsDone);
+        else
+            _client.SetNodeFields(_settings.NodeId, jobsDone);
     }
 
     private void WriteClusterRecord(string runId, bool final)
