@@ -38,7 +38,6 @@ public sealed class Agent : IDisposable
     /// <summary>The collection whose figures the heartbeat publishes for `cluster status` (the latest started), while it runs.</summary>
     private volatile RunCollection? _reported;
     private const int StatusEveryMs = 5_000;
-    private long _nextStatusMs;
     private int _jobsDone;
     private long _nextClockMs;
     private long _nextProbeMs;
@@ -74,6 +73,8 @@ public sealed class Agent : IDisposable
         _client.Connection.OnRestored(() => _wake.Set());
         var heartbeat = new Thread(HeartbeatLoop) { IsBackground = true, Name = "tracekit-heartbeat" };
         heartbeat.Start();
+        // Its own thread: reading a ring segment on a busy node must never delay a heartbeat past the lease.
+        new Thread(StatusLoop) { IsBackground = true, Name = "tracekit-status" }.Start();
         _log.WriteLine($"tracekit agent: node {_settings.NodeId} registered at {_client.Connection.Target} with {units} CPU units; clock offset {_clock.OffsetNs / 1e6:F3} ms ± {_clock.UncertaintyNs / 1e6:F3} ms");
 
         while (!_stop.WaitOne(0))
@@ -133,13 +134,24 @@ public sealed class Agent : IDisposable
             {
                 _client.Heartbeat(_settings.NodeId, _settings.LeaseMs);
                 if (Environment.TickCount64 >= _nextClockMs) MeasureClock();
-                if (_reported is { } collection && Environment.TickCount64 >= _nextStatusMs) PublishCollectionStatus(collection);
                 if (_redisDown) _wake.Set();
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 _redisDown = true;
             }
+        }
+    }
+
+    private void StatusLoop()
+    {
+        while (!_stop.WaitOne(StatusEveryMs))
+        {
+            try
+            {
+                if (_reported is { } collection) PublishCollectionStatus(collection);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException) { } // the heartbeat reports Redis going away
         }
     }
 
@@ -234,7 +246,6 @@ public sealed class Agent : IDisposable
             db.HashSet(ClusterKeys.RunStarted(runId), _settings.NodeId, started ? nowMs.ToString(System.Globalization.CultureInfo.InvariantCulture) : "error: the collector exited at start; see the agent's log");
             _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", runId), new HashEntry("records", 0), new HashEntry("missed_ticks", 0));
             _reported = collection;
-            _nextStatusMs = 0;
             _nextProbeMs = 0;
         }
         foreach (var runId in _collections.Keys.Where(r => !wanted.Contains(r)).ToList())
@@ -262,11 +273,10 @@ public sealed class Agent : IDisposable
     /// <summary>
     /// The collection's records written and missed ticks for `cluster status`, read as `tracekit status` reads them:
     /// the latest SelfReport while it runs, meta.json's totals once it stopped. Every few seconds, not every
-    /// heartbeat: it reads the ring's last segment.
+    /// heartbeat, and off the heartbeat's thread: it reads the ring's last segment.
     /// </summary>
     private void PublishCollectionStatus(RunCollection collection)
     {
-        _nextStatusMs = Environment.TickCount64 + StatusEveryMs;
         StatusCounters? counters;
         try { counters = CollectionStatus.Read(collection.Layout)?.Counters; }
         catch (Exception e) when (e is Tracekit.Ring.RingFormatException or IOException or UnauthorizedAccessException) { counters = null; }
