@@ -27,6 +27,8 @@ public sealed class ClusterClient(ClusterConnection connection) : IDisposable
         [
             new("cores", node.Cores), new("max_mhz", node.MaxMhz.ToString(CultureInfo.InvariantCulture)), new("mem_kb", node.MemTotalKb),
             new("capacity", node.CapacityUnits), new("address", node.Address),
+            // The agent's own figures start afresh: jobs_done counts this agent's ended attempts.
+            new("jobs_done", 0), new("collecting", ""),
         ]);
         // used/instances belong to the scripts: a restarted agent's old claims are released by the reaper, not here.
         _db.HashSet(key, "used", 0, When.NotExists);

@@ -50,6 +50,45 @@ public sealed class MultiNodeTests : IDisposable
     }
 
     [Fact]
+    public void Cctf_ClusterRunWithClockOffsets_EachNodeShiftedOntoTheClusterClock()
+    {
+        // Two nodes with the same clock readings; their cluster.json say n1 is 10 ms ahead of the cluster clock
+        // and n2 250 ms behind it (cluster = local + offset).
+        const ulong b = 2_000_000_000_000;
+        foreach (string node in (string[])["n1", "n2"])
+        {
+            using var ring = _run.Ring(node);
+            ring.Add(Clock.Anchor(b, E));
+            ring.Add(Memory(b + 100_000_000, 1024 * 1024));
+            ring.Add(new InvocationStart { TimestampNs = b + 200_000_000, TraceId = "job-" + node, SpanId = "1", Pid = 42, EnqueueNs = (long)b + 150_000_000 });
+            ring.Add(new InvocationEnd { TimestampNs = b + 400_000_000, TraceId = "job-" + node, SpanId = "1", Status = 0 });
+        }
+        WriteClusterJson("n1", offsetNs: -10_000_000, uncertaintyNs: 100_000);
+        WriteClusterJson("n2", offsetNs: 250_000_000, uncertaintyNs: 400_000);
+
+        Assert.Equal(0, Convert().ExitCode);
+
+        var metrics = Read(Path.Combine(_run.OutputDirectory, CctfFiles.HostMetrics));
+        Assert.Equal(E + 90, Long(Assert.Single(metrics, static r => Str(r, "node") == "n1"), "ts_ms"));
+        Assert.Equal(E + 350, Long(Assert.Single(metrics, static r => Str(r, "node") == "n2"), "ts_ms"));
+        var invocations = Read(Path.Combine(_run.OutputDirectory, CctfFiles.Invocations));
+        foreach (var (node, shiftMs) in new[] { ("n1", -10L), ("n2", 250L) })
+        {
+            var inv = Assert.Single(invocations, r => Str(r, "trace_id") == "job-" + node);
+            Assert.Equal(E + 150 + shiftMs, Long(inv, "ts_enqueue"));
+            Assert.Equal(E + 200 + shiftMs, Long(inv, "ts_start"));
+            Assert.Equal(E + 400 + shiftMs, Long(inv, "ts_end"));
+        }
+        var audit = File.ReadAllText(Path.Combine(_run.OutputDirectory, CctfFiles.AuditReport)).Split('\n');
+        Assert.Contains(audit, static l => l.StartsWith("| n1 | ", StringComparison.Ordinal) && l.Contains("| -10.000 ± 0.100 |", StringComparison.Ordinal));
+        Assert.Contains(audit, static l => l.StartsWith("| n2 | ", StringComparison.Ordinal) && l.Contains("| 250.000 ± 0.400 |", StringComparison.Ordinal));
+    }
+
+    private void WriteClusterJson(string node, long offsetNs, long uncertaintyNs) =>
+        File.WriteAllText(Path.Combine(_run.RunDirectory, node, "cluster.json"),
+            $$"""{"run_id":"{{TestRun.RunId}}","node_id":"{{node}}","final":true,"members":["n1","n2"],"clock":[{"monotonic_ns":1,"realtime_ns":{{E * 1_000_000}},"offset_ns":{{offsetNs}},"uncertainty_ns":{{uncertaintyNs}}}]}""");
+
+    [Fact]
     public void Cctf_TwoFoldersWithTheSameHeaderNodeId_KeptDistinctByFolder()
     {
         foreach (string folder in (string[])["host1", "host2"])

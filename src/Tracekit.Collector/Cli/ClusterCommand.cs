@@ -95,7 +95,7 @@ internal static class ClusterCommand
         var passwordFile = RedisOptions.PasswordFile();
         var runIdOption = new Option<string?>("--run-id") { Description = "Count this run's jobs." };
         var json = CommonOptions.Json();
-        var command = new Command("status", "Per node: alive, collecting, CPU units used, clock offset to the cluster clock; and the run's jobs by state.") { redis, passwordFile, runIdOption, json };
+        var command = new Command("status", "Per node: alive, collecting, CPU units used, jobs running and done, the collection's records and missed ticks, clock offset to the cluster clock; and the run's jobs by state.") { redis, passwordFile, runIdOption, json };
         command.SetAction(parse => RedisOptions.Guard("cluster status", () =>
         {
             using var client = RedisOptions.Connect(parse.GetValue(redis)!, parse.GetValue(passwordFile), "tracekit-cluster");
@@ -124,6 +124,9 @@ internal static class ClusterCommand
             WriteNumberField(w, n, "capacity_units", "capacity");
             WriteNumberField(w, n, "used_units", "used");
             WriteNumberField(w, n, "jobs_running", "instances");
+            WriteNumberField(w, n, "jobs_done", "jobs_done");
+            WriteNumberField(w, n, "records", "records");
+            WriteNumberField(w, n, "missed_ticks", "missed_ticks");
             WriteNumberField(w, n, "cores", "cores");
             WriteNumberField(w, n, "clock_offset_ns", "clock_offset_ns");
             WriteNumberField(w, n, "clock_uncertainty_ns", "clock_uncertainty_ns");
@@ -147,12 +150,12 @@ internal static class ClusterCommand
 
     private static void WriteText(List<NodeState> nodes, (long Queued, long Running, long Completed, long Failed)? jobs)
     {
-        Console.Out.WriteLine($"{"node",-16} {"alive",-5} {"collecting",-16} {"units",-9} {"jobs",5} {"clock offset",22}");
+        Console.Out.WriteLine($"{"node",-16} {"alive",-5} {"collecting",-16} {"units",-9} {"jobs",5} {"done",6} {"records",10} {"missed",7} {"clock offset",22}");
         foreach (var n in nodes)
         {
             string offset = long.TryParse(Field(n, "clock_offset_ns"), CultureInfo.InvariantCulture, out long o) && long.TryParse(Field(n, "clock_uncertainty_ns"), CultureInfo.InvariantCulture, out long u)
                 ? $"{o / 1e6:F3} ± {u / 1e6:F3} ms" : "-";
-            Console.Out.WriteLine($"{n.NodeId,-16} {(n.Alive ? "yes" : "no"),-5} {Field(n, "collecting"),-16} {Field(n, "used") + "/" + Field(n, "capacity"),-9} {Field(n, "instances"),5} {offset,22}");
+            Console.Out.WriteLine($"{n.NodeId,-16} {(n.Alive ? "yes" : "no"),-5} {Field(n, "collecting"),-16} {Field(n, "used") + "/" + Field(n, "capacity"),-9} {Field(n, "instances"),5} {Field(n, "jobs_done"),6} {Field(n, "records"),10} {Field(n, "missed_ticks"),7} {offset,22}");
         }
         if (jobs is { } j) Console.Out.WriteLine($"jobs: {j.Queued} queued, {j.Running} running, {j.Completed} completed, {j.Failed} failed");
     }

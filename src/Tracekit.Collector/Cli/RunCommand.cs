@@ -15,13 +15,16 @@ internal static class RunCommand
     private static readonly Option<string?> InputOption = new("--input") { Description = "The job's input file (recorded, and its size as bytes_in)." };
     private static readonly Option<string?> OutputOption = new("--output") { Description = "The job's output file (recorded, and its size as bytes_out)." };
     private static readonly Option<string?> ContainerOption = new("--container") { Description = "The job is the container of this name that the command starts (e.g. docker run --name NAME …): its CPU, peak memory and lifetime, not the engine client's. Docker and Podman names are looked up in their files on every tick until it runs." };
+    private static readonly Option<double?> CpuLimitOption = ValueParsers.OptionalCores("--cpu-limit",
+        "The most CPU the job may use, in cores (0.5 = half a core): the CFS quota of its cgroup (cgroup v1 cpu.cfs_quota_us, v2 cpu.max). Default: no limit.",
+        0.01, 4096);
     private static readonly Argument<string[]> CommandArgument = new("command") { Description = "The job: a program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
     {
         var command = new Command("run", "Run a batch job under observation: sampled from its first tick, in a cgroup of its own. Returns the job's exit status.")
         {
-            RunIdOption, OutOption, NodeIdOption, StageOption, IntervalOption, TraceIdOption, EnqueueOption, InputOption, OutputOption, ContainerOption, CommandArgument,
+            RunIdOption, OutOption, NodeIdOption, StageOption, IntervalOption, TraceIdOption, EnqueueOption, InputOption, OutputOption, ContainerOption, CpuLimitOption, CommandArgument,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +45,7 @@ internal static class RunCommand
                     OutputPath = parse.GetValue(OutputOption),
                     Container = ParseContainer(parse.GetValue(ContainerOption)),
                     IntervalNs = intervalNs,
+                    CpuLimitCores = parse.GetValue(CpuLimitOption),
                     Command = argv[0],
                     Arguments = argv[1..],
                 };

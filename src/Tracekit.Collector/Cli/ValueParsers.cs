@@ -94,6 +94,19 @@ public static class ValueParsers
     public static Option<long?> OptionalSizeInBytes(string name, string description, Func<long, bool> isValid, string validText) =>
         new(name) { Description = description, CustomParser = r => ParseSize(r, isValid, validText) };
 
+    /// <summary>A number of CPU cores, fractional (0.5 = half a core), from <paramref name="minCores"/> to <paramref name="maxCores"/>; null when the flag is absent.</summary>
+    public static Option<double?> OptionalCores(string name, string description, double minCores, double maxCores) =>
+        new(name) { Description = description, CustomParser = r => ParseCores(r, minCores, maxCores) };
+
+    private static double? ParseCores(ArgumentResult result, double minCores, double maxCores)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double cores) && cores >= minCores && cores <= maxCores)
+            return cores;
+        result.AddError($"{FlagName(result)} '{text}' is not a number of CPU cores from {minCores.ToString(CultureInfo.InvariantCulture)} to {maxCores.ToString(CultureInfo.InvariantCulture)} (for example 0.5 or 2)");
+        return null;
+    }
+
     private static long ParseDuration(ArgumentResult result, long minNs, long maxNs, string rangeText)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";

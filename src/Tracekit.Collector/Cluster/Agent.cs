@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 using Tracekit.Cluster;
+using Tracekit.Collector.Cli;
 using Tracekit.Collector.Sampling;
 using Tracekit.Procfs;
 
@@ -21,6 +22,7 @@ public sealed class Agent : IDisposable
     private readonly ClusterClient _client;
     private readonly TextWriter _log;
     private readonly JobLauncher _launcher;
+    private double _coresPerUnit = 1.0;
     private readonly AutoResetEvent _wake = new(false);
     private readonly ManualResetEvent _stop = new(false);
     private readonly ConcurrentQueue<(ClaimedJob Job, int Status)> _ended = new();
@@ -33,6 +35,10 @@ public sealed class Agent : IDisposable
     private readonly object _clockGate = new();
     private ClockOffsetEstimator.Estimate _clock;
     private bool _redisDown;
+    /// <summary>The collection whose figures the heartbeat publishes for `cluster status` (the latest started), while it runs.</summary>
+    private volatile RunCollection? _reported;
+    private const int StatusEveryMs = 5_000;
+    private int _jobsDone;
     private long _nextClockMs;
     private long _nextProbeMs;
 
@@ -57,6 +63,7 @@ public sealed class Agent : IDisposable
     {
         var info = NodeInfoReader.Read();
         int units = (int)Math.Floor((_settings.CapacityUnits ?? info.CpuCores) * _settings.AllocationRatio);
+        _coresPerUnit = JobLauncher.CoresPerUnit(info.CpuCores, _settings.CapacityUnits);
         _client.RegisterNode(new NodeRegistration(_settings.NodeId, info.CpuCores, info.CpuMaxMhz ?? 0, info.MemTotalKb, units, LocalAddress()));
         MeasureClock();
         _client.Heartbeat(_settings.NodeId, _settings.LeaseMs);
@@ -66,6 +73,8 @@ public sealed class Agent : IDisposable
         _client.Connection.OnRestored(() => _wake.Set());
         var heartbeat = new Thread(HeartbeatLoop) { IsBackground = true, Name = "tracekit-heartbeat" };
         heartbeat.Start();
+        // Its own thread: reading a ring segment on a busy node must never delay a heartbeat past the lease.
+        new Thread(StatusLoop) { IsBackground = true, Name = "tracekit-status" }.Start();
         _log.WriteLine($"tracekit agent: node {_settings.NodeId} registered at {_client.Connection.Target} with {units} CPU units; clock offset {_clock.OffsetNs / 1e6:F3} ms ± {_clock.UncertaintyNs / 1e6:F3} ms");
 
         while (!_stop.WaitOne(0))
@@ -134,6 +143,18 @@ public sealed class Agent : IDisposable
         }
     }
 
+    private void StatusLoop()
+    {
+        while (!_stop.WaitOne(StatusEveryMs))
+        {
+            try
+            {
+                if (_reported is { } collection) PublishCollectionStatus(collection);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException) { } // the heartbeat reports Redis going away
+        }
+    }
+
     private void MeasureClock()
     {
         var estimate = ClockOffsetEstimator.Measure(_client.Connection.ServerTimeNs);
@@ -155,7 +176,7 @@ public sealed class Agent : IDisposable
     {
         while (_client.Claim(_settings.NodeId, _settings.LeaseMs) is { } job)
         {
-            var process = _launcher.Start(job, Clock);
+            var process = _launcher.Start(job, Clock, _coresPerUnit);
             lock (_running) _running[process.Id] = (job, process);
             process.EnableRaisingEvents = true;
             process.Exited += (_, _) =>
@@ -175,7 +196,9 @@ public sealed class Agent : IDisposable
             var (job, status) = ended;
             var (outcome, finishedMs) = _client.Complete(job.JobId, _settings.NodeId, status);
             _ended.TryDequeue(out _);
+            Interlocked.Increment(ref _jobsDone);
             WriteEvents(job, outcome, finishedMs);
+            _client.SetNodeFields(_settings.NodeId, new HashEntry("jobs_done", Volatile.Read(ref _jobsDone)));
         }
     }
 
@@ -221,7 +244,8 @@ public sealed class Agent : IDisposable
             _collections[runId] = collection;
             db.SetAdd(ClusterKeys.RunMembers(runId), _settings.NodeId);
             db.HashSet(ClusterKeys.RunStarted(runId), _settings.NodeId, started ? nowMs.ToString(System.Globalization.CultureInfo.InvariantCulture) : "error: the collector exited at start; see the agent's log");
-            _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", runId));
+            _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", runId), new HashEntry("records", 0), new HashEntry("missed_ticks", 0));
+            _reported = collection;
             _nextProbeMs = 0;
         }
         foreach (var runId in _collections.Keys.Where(r => !wanted.Contains(r)).ToList())
@@ -236,12 +260,31 @@ public sealed class Agent : IDisposable
         int exit = collection.Stop(10_000);
         if (_logs.Remove(collection.RunId, out var log)) log.Dispose();
         WriteClusterRecord(collection.RunId, final);
+        if (_reported == collection) _reported = null;
         try
         {
+            PublishCollectionStatus(collection);
             _client.Connection.Database.HashSet(ClusterKeys.RunStopped(collection.RunId), _settings.NodeId, exit);
             _client.SetNodeFields(_settings.NodeId, new HashEntry("collecting", ""));
         }
         catch (RedisException) { _redisDown = true; }
+    }
+
+    /// <summary>
+    /// The collection's records written and missed ticks for `cluster status`, read as `tracekit status` reads them:
+    /// the latest SelfReport while it runs, meta.json's totals once it stopped. Every few seconds, not every
+    /// heartbeat, and off the heartbeat's thread: it reads the ring's last segment.
+    /// </summary>
+    private void PublishCollectionStatus(RunCollection collection)
+    {
+        StatusCounters? counters;
+        try { counters = CollectionStatus.Read(collection.Layout)?.Counters; }
+        catch (Exception e) when (e is Tracekit.Ring.RingFormatException or IOException or UnauthorizedAccessException) { counters = null; }
+        var jobsDone = new HashEntry("jobs_done", Volatile.Read(ref _jobsDone));
+        if (counters is { } c)
+            _client.SetNodeFields(_settings.NodeId, new HashEntry("records", c.RecordsWritten), new HashEntry("missed_ticks", c.MissedTicks), jobsDone);
+        else
+            _client.SetNodeFields(_settings.NodeId, jobsDone);
     }
 
     private void WriteClusterRecord(string runId, bool final)

@@ -60,10 +60,14 @@ public sealed class PlacementLog : IDisposable
         _ring.Flush();
     }
 
-    /// <summary>Cluster epoch ms → this node's CLOCK_MONOTONIC ns.</summary>
+    /// <summary>
+    /// Cluster epoch ms → this node's CLOCK_MONOTONIC ns, in the middle of that ms: the converter maps it back
+    /// (through an anchor, plus the node's best offset) and floors to ms, so a few µs of mapping error, or a best
+    /// offset a little off this one, cannot move an event into the ms before and reorder a release and a placement.
+    /// </summary>
     public static ulong ToMonotonicNs(long clusterEpochMs, ClockOffsetEstimator.Estimate clock)
     {
-        long localEpochNs = clusterEpochMs * 1_000_000 - clock.OffsetNs;
+        long localEpochNs = clusterEpochMs * 1_000_000 + 500_000 - clock.OffsetNs;
         return (ulong)Math.Max(0, clock.MonotonicNs + (localEpochNs - clock.RealtimeNs));
     }
 

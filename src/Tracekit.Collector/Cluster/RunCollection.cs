@@ -15,6 +15,7 @@ internal sealed class RunCollection(string runId, Process collector, RunLayout l
 
     public string RunId { get; } = runId;
     public Process Collector { get; } = collector;
+    public RunLayout Layout { get; } = layout;
 
     public static RunCollection Start(AgentSettings settings, string runId, IReadOnlyList<string> flags)
     {
@@ -31,7 +32,7 @@ internal sealed class RunCollection(string runId, Process collector, RunLayout l
         while (waited.ElapsedMilliseconds < timeoutMs)
         {
             if (Collector.HasExited) return false;
-            if (CollectorRegistration.ReadLive(layout) is not null) return true;
+            if (CollectorRegistration.ReadLive(Layout) is not null) return true;
             Thread.Sleep(5); // the child's startup, once per run: not a loop on the idle path
         }
         return false;

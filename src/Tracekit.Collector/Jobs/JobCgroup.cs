@@ -23,8 +23,14 @@ public sealed class JobCgroup : IDisposable
     public CgroupStatsReader Stats { get; }
     public IReadOnlyList<string> Directories => _directories;
 
-    /// <summary>Creates the cgroup, or returns null with a reason when this host does not let us (not root, read-only).</summary>
-    public static JobCgroup? TryCreate(string name, out string? reason)
+    /// <summary>The CFS period a CPU limit is expressed in: the kernel's default, 100 ms.</summary>
+    public const long CfsPeriodUs = 100_000;
+
+    /// <summary>
+    /// Creates the cgroup, with a CFS quota of <paramref name="cpuLimitCores"/> cores when given, or returns null with
+    /// a reason when this host does not let us (not root, read-only, no cpu controller for a limit).
+    /// </summary>
+    public static JobCgroup? TryCreate(string name, double? cpuLimitCores, out string? reason)
     {
         var mounts = CgroupMounts.Discover();
         string relative = "/tracekit/" + name;
@@ -45,6 +51,7 @@ public sealed class JobCgroup : IDisposable
                     Directory.CreateDirectory(memDir);
                     created.Add(memDir);
                 }
+                if (cpuLimitCores is { } cores) LimitV1(mounts, relative, cpuDir, cores, created);
                 reason = null;
                 return new JobCgroup(relative, created, CgroupStatsReader.OpenV1(cpuDir, memDir));
             }
@@ -53,6 +60,7 @@ public sealed class JobCgroup : IDisposable
                 string dir = CgroupMounts.Resolve(unified, relative);
                 Directory.CreateDirectory(dir);
                 created.Add(dir);
+                if (cpuLimitCores is { } cores) LimitV2(dir, cores);
                 reason = null;
                 return new JobCgroup(relative, created, CgroupStatsReader.OpenV2(dir));
             }
@@ -65,6 +73,31 @@ public sealed class JobCgroup : IDisposable
             reason = e.Message;
             return null;
         }
+    }
+
+    /// <summary>The quota of <paramref name="cores"/> cores per <see cref="CfsPeriodUs"/>, at least the kernel's minimum of 1 ms.</summary>
+    public static long QuotaUs(double cores) => Math.Max(1000, (long)Math.Round(cores * CfsPeriodUs));
+
+    /// <summary>v1: the cpu controller's own directory (the same one when cpu and cpuacct are mounted together).</summary>
+    private static void LimitV1(CgroupMounts mounts, string relative, string cpuacctDir, double cores, List<string> created)
+    {
+        var cpu = mounts.FindV1("cpu") ?? throw new IOException("no cgroup v1 cpu controller is mounted, so the CPU limit cannot be set");
+        string dir = CgroupMounts.Resolve(cpu, relative);
+        if (dir != cpuacctDir)
+        {
+            Directory.CreateDirectory(dir);
+            created.Add(dir);
+        }
+        File.WriteAllText(Path.Join(dir, "cpu.cfs_period_us"), CfsPeriodUs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.WriteAllText(Path.Join(dir, "cpu.cfs_quota_us"), QuotaUs(cores).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>v2: cpu.max, once the parent lets its children use the cpu controller.</summary>
+    private static void LimitV2(string dir, double cores)
+    {
+        string parent = Path.GetDirectoryName(dir)!;
+        File.WriteAllText(Path.Join(parent, "cgroup.subtree_control"), "+cpu");
+        File.WriteAllText(Path.Join(dir, "cpu.max"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{QuotaUs(cores)} {CfsPeriodUs}"));
     }
 
     /// <summary>Moves a process (still stopped, before it runs the job) into every hierarchy of this group.</summary>

@@ -93,7 +93,7 @@ public sealed class JobRunner
     /// <summary>Moves the stopped job into a cgroup of its own; null (with a note) where none can be made.</summary>
     private JobCgroup? PlaceInCgroup(int pid)
     {
-        JobCgroup? cgroup = JobCgroup.TryCreate($"{_settings.RunId}.{_settings.NodeId}.job-{pid}", out string? problem);
+        JobCgroup? cgroup = JobCgroup.TryCreate($"{_settings.RunId}.{_settings.NodeId}.job-{pid}", _settings.CpuLimitCores, out string? problem);
         try
         {
             cgroup?.Attach(pid);
@@ -105,7 +105,7 @@ public sealed class JobRunner
             cgroup = null;
         }
         if (cgroup is null)
-            _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own ({problem}); its tree CPU comes from wait4 rusage");
+            _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own{(_settings.CpuLimitCores is null ? "" : " and without its CPU limit")} ({problem}); its tree CPU comes from wait4 rusage");
         return cgroup;
     }
 

@@ -16,6 +16,8 @@ public sealed record JobSettings
     public long RingSizeInBytes { get; init; } = 4L << 20;
     /// <summary>--container: the job is this container, which the command starts (ContainerJob); null = the command's own tree.</summary>
     public string? Container { get; init; }
+    /// <summary>--cpu-limit: the job's cgroup may use this many cores (CFS quota); null = no limit.</summary>
+    public double? CpuLimitCores { get; init; }
     public required string Command { get; init; }
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }

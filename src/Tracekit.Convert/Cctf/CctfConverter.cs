@@ -119,7 +119,7 @@ public static class CctfConverter
     internal static IRecordSource OpenNode(NodeSource node, IReadObserver observer, bool salvage)
     {
         var cursors = node.Streams
-            .Select(stream => new StreamCursor(new StreamContext(stream, string.Empty), Dotnet.DotnetCaptures.Observe(stream, observer), salvage))
+            .Select(stream => new StreamCursor(ClusterClock.Context(node, stream), Dotnet.DotnetCaptures.Observe(stream, observer), salvage))
             .ToList();
 
         // One stream (the usual case) needs no merge and no payload copy.

@@ -30,7 +30,7 @@ internal sealed class ClusterLosses
         {
             foreach (var stream in node.Streams.Where(s => s.Name.StartsWith(RunLayout.StreamsFolderName + "/agent-", StringComparison.Ordinal)))
             {
-                using var cursor = new StreamCursor(new StreamContext(stream, string.Empty), new OpendcReadObserver(node.NodeId, ignored), salvage);
+                using var cursor = new StreamCursor(ClusterClock.Context(node, stream), new OpendcReadObserver(node.NodeId, ignored), salvage);
                 while (cursor.MoveNext(out var payload))
                 {
                     if (cursor.Kind != RecordKind.Placement || !RecordDecoder.TryDecode(payload, out Placement p, out _)) continue;

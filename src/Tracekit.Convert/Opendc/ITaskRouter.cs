@@ -33,12 +33,19 @@ internal abstract class TaskRouterBase(TaskTableBuilder builder, string nodeId) 
     /// <summary>Epoch ns of the first record of the node: what "started during the collection" is measured against.</summary>
     protected long FirstEpochNs { get; private set; }
 
+    /// <summary>The boot time is the node's own clock: births go on the cluster clock as its records do.</summary>
+    private long _clusterOffsetNs;
+
     public void OnRecord(StreamCursor record, ReadOnlySpan<byte> payload)
     {
         if (FirstEpochNs == 0) FirstEpochNs = record.EpochNs;
         if (record.Kind == RecordKind.NodeInfo && RecordDecoder.TryDecode(payload, out NodeInfo info, out _))
         {
-            if (NodeInfo is null || info.MaxMhz > 0) NodeInfo = info;
+            if (NodeInfo is null || info.MaxMhz > 0)
+            {
+                NodeInfo = info;
+                _clusterOffsetNs = record.Stream.ClusterOffsetNs;
+            }
             return;
         }
         Route(record, payload);
@@ -52,6 +59,6 @@ internal abstract class TaskRouterBase(TaskTableBuilder builder, string nodeId) 
     protected long? BirthEpochNs(ulong startTicks)
     {
         if (NodeInfo is not { BootTimeRealtimeNs: > 0, ClockTicksPerSecond: > 0 } info) return null;
-        return info.BootTimeRealtimeNs + (long)(startTicks * (1e9 / info.ClockTicksPerSecond));
+        return info.BootTimeRealtimeNs + _clusterOffsetNs + (long)(startTicks * (1e9 / info.ClockTicksPerSecond));
     }
 }

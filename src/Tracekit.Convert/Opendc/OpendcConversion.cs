@@ -108,7 +108,7 @@ public static class OpendcConverter
             foreach (var node in nodes)
             {
                 var observer = new OpendcReadObserver(node.NodeId, warnings);
-                var cursors = node.Streams.Select(s => new StreamCursor(new StreamContext(s, string.Empty), observer, options.Salvage)).ToList();
+                var cursors = node.Streams.Select(s => new StreamCursor(ClusterClock.Context(node, s), observer, options.Salvage)).ToList();
                 using IRecordSource source = cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
                 var router = options.Mode == TaskMode.Invocations
                     ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId, clusterLosses) { ScaleSampled = options.ScaleSampled }

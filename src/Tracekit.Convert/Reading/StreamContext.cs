@@ -5,9 +5,10 @@ namespace Tracekit.Convert.Reading;
 /// <summary>What every row from one stream shares: its node and stage, pre-encoded once for the JSON writers.</summary>
 public sealed class StreamContext
 {
-    public StreamContext(StreamSource source, string stage)
+    public StreamContext(StreamSource source, string stage, long clusterOffsetNs = 0)
     {
         Source = source;
+        ClusterOffsetNs = clusterOffsetNs;
         Stage = stage;
         StageJson = JsonEncodedText.Encode(stage, Output.JsonText.Encoder);
         NodeJson = JsonEncodedText.Encode(source.NodeId, Output.JsonText.Encoder);
@@ -15,6 +16,9 @@ public sealed class StreamContext
     }
 
     public StreamSource Source { get; }
+
+    /// <summary>Added to every epoch time of this stream: its node's offset to the cluster clock (<see cref="ClusterClock"/>), 0 outside cluster runs.</summary>
+    public long ClusterOffsetNs { get; }
 
     public string NodeId => Source.NodeId;
 

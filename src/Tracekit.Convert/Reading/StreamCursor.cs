@@ -205,8 +205,10 @@ public sealed class StreamCursor : IRecordSource
         _observer.OnAnchor(Stream, synthetic, AnchorSource.SegmentHeader, path);
     }
 
+    // The node's offset to the cluster clock enters here, so every time mapped through an anchor (records, enqueue
+    // times, placement events) is on the cluster's timeline; the anchors' own rows keep the node's clock.
     private void SetAnchor(long realtimeNs, long monotonicNs) =>
-        _anchor = new AnchorPoint(realtimeNs, monotonicNs, Interlocked.Increment(ref s_anchorVersions)); // unique across cursors of any thread
+        _anchor = new AnchorPoint(unchecked(realtimeNs + Stream.ClusterOffsetNs), monotonicNs, Interlocked.Increment(ref s_anchorVersions)); // unique across cursors of any thread
 
     private void ReportNewDamage()
     {

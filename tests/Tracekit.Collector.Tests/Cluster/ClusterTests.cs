@@ -54,17 +54,22 @@ public sealed class ClusterTests
             var done = cluster.WaitFor("every job ended", s => s.GetProperty("jobs").GetProperty("completed").GetInt32() + s.GetProperty("jobs").GetProperty("failed").GetInt32() == 40,
                 TimeSpan.FromSeconds(300), Run);
             Assert.Equal(40, done.GetProperty("jobs").GetProperty("completed").GetInt32());
+            // While collecting, each live node publishes its collection's records (the collector's SelfReport).
+            cluster.WaitFor("n1 and n2 publishing their collections' records", s => new[] { "n1", "n2" }.All(n =>
+                ClusterHarness.Node(s, n).GetProperty("records") is { ValueKind: JsonValueKind.Number } r && r.GetDouble() > 0), TimeSpan.FromSeconds(30));
 
             var stop = cluster.Tracekit(["cluster", "stop", "--run-id", Run, .. cluster.RedisArgs, "--timeout", "20s"]);
             Assert.Equal(22, stop.Code); // n3 is dead: it cannot confirm, and the stop says so
             Assert.Contains("n3", stop.Err);
             foreach (var a in agents.Take(2)) a.Signal(15);
             foreach (var a in agents.Take(2)) Assert.Equal(0, a.WaitForExit(TimeSpan.FromSeconds(60)));
+            var final = cluster.Status();
 
             string runDir = Path.Combine(outDir, Run);
             AssertMembership(runDir);
             var events = ConvertAndReadEvents(runDir);
             AssertEveryJobCompletedOnce(events, units.Keys);
+            AssertStatusFiguresMatchTheNodes(final, runDir, events);
             AssertCapacityNeverExceeded(events, units);
             AssertRequeuedFromLostNode(events);
             AssertQueueTimes(cluster, runDir, units.Keys);
@@ -150,6 +155,26 @@ public sealed class ClusterTests
         JsonValueKind.Array => e.EnumerateArray().Sum(CountHosts),
         _ => 0,
     };
+
+    /// <summary>
+    /// `cluster status` after the stop: each node's records and missed ticks are its collector's totals (meta.json),
+    /// and its jobs done are the attempts that ended on it (its finished, failed and duplicate placement events).
+    /// </summary>
+    private static void AssertStatusFiguresMatchTheNodes(JsonElement status, string runDir, List<PlacementRow> events)
+    {
+        foreach (var node in new[] { "n1", "n2" })
+        {
+            var n = ClusterHarness.Node(status, node);
+            using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, node, "meta.json")));
+            long records = meta.RootElement.GetProperty("records_written").GetInt64();
+            Assert.True(records > 0, $"{node}'s collector wrote no records");
+            Assert.Equal(records, n.GetProperty("records").GetInt64());
+            Assert.Equal(meta.RootElement.GetProperty("missed_ticks").GetInt64(), n.GetProperty("missed_ticks").GetInt64());
+            int ended = events.Count(e => e.Node == node && e.Event is "finished" or "failed" or "duplicate");
+            Assert.True(ended > 0, $"no job ended on {node}");
+            Assert.Equal(ended, n.GetProperty("jobs_done").GetInt32());
+        }
+    }
 
     private static void AssertEveryJobCompletedOnce(List<PlacementRow> events, IEnumerable<string> jobIds)
     {
