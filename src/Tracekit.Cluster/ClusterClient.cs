@@ -71,7 +71,11 @@ public sealed class ClusterClient(ClusterConnection connection) : IDisposable
         return ((string)f[0]!, (long)f[1]);
     }
 
-    public long Reap() => (long)Eval(ClusterScripts.Reap);
+    /// <summary>
+    /// Requeues the jobs of lost nodes; returns how many, or -1 while the Redis server is younger than
+    /// <paramref name="restartGraceMs"/> (agents are still reconnecting after its restart, so nothing is reaped).
+    /// </summary>
+    public long Reap(int restartGraceMs) => (long)Eval(ClusterScripts.Reap, restartGraceMs);
 
     /// <summary>Where the job was lost before: (node, epoch ms) per requeue, oldest first.</summary>
     public List<(string NodeId, long AtMs)> Requeues(string jobId)

@@ -155,9 +155,14 @@ internal static class ClusterScripts
     /// <summary>
     /// For a node that is not alive: requeues its claimed jobs whose leases expired (at the head of the FIFO:
     /// they were submitted first) and the jobs placed on it but never claimed; releases their capacity. Each requeue is
-    /// logged as "node ms" in tk:requeues:JOB for the placement events. Returns the number requeued.
+    /// logged as "node ms" in tk:requeues:JOB for the placement events. Returns the number requeued, or -1 when the
+    /// server started less than ARGV[1] ms ago: liveness keys that expired while Redis was down say nothing about the
+    /// agents, which need a moment to reconnect and heartbeat. The server's own uptime decides this, not a client's
+    /// view of its connection, so a reap a scheduler sent during the outage cannot run first on the new server.
     /// </summary>
     public const string Reap = Now + """
+        local up = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)')) or 0
+        if up * 1000 < tonumber(ARGV[1]) then return -1 end
         local count = 0
         local function requeue(id, n, list)
           redis.call('LREM', list, 1, id)

@@ -13,7 +13,12 @@ public sealed class Scheduler(ClusterClient client, string weigher, bool backfil
     public const int Batch = 64;
     public const int BackfillWindow = 256;
     public const int ReapEveryMs = 1000;
-    public const int LeaseGraceMs = 4000;
+    /// <summary>
+    /// How long after a Redis (re)start nothing is reaped: liveness keys that expired during the outage must not
+    /// count, and an agent reconnects within its retry period (1 s) plus a connect timeout (3 s). Ten seconds
+    /// leaves a loaded node room; the price is that a node that died during the outage is reaped that much later.
+    /// </summary>
+    public const int RestartGraceMs = 10_000;
 
     public long Placed { get; private set; }
 
@@ -22,19 +27,16 @@ public sealed class Scheduler(ClusterClient client, string weigher, bool backfil
         using var wake = new AutoResetEvent(true);
         client.Connection.Subscriber.Subscribe(RedisChannel.Literal(ClusterKeys.SchedulerWake), (_, _) => wake.Set());
         long nextReapMs = 0;
-        // After a Redis restart every liveness key may have expired meanwhile: give live agents one lease period
-        // to heartbeat again before anything is reaped, so a short outage requeues nothing.
-        client.Connection.OnRestored(() => Volatile.Write(ref nextReapMs, Environment.TickCount64 + LeaseGraceMs));
         bool away = false;
         while (!stop.WaitOne(0))
         {
             try
             {
-                if (Environment.TickCount64 >= Volatile.Read(ref nextReapMs))
+                if (Environment.TickCount64 >= nextReapMs)
                 {
-                    long requeued = client.Reap();
+                    long requeued = client.Reap(RestartGraceMs);
                     if (requeued > 0) log.WriteLine($"tracekit scheduler: requeued {requeued} job(s) of lost leases");
-                    Volatile.Write(ref nextReapMs, Environment.TickCount64 + ReapEveryMs);
+                    nextReapMs = Environment.TickCount64 + ReapEveryMs;
                 }
                 PlaceAll();
                 if (away) log.WriteLine("tracekit scheduler: Redis is reachable again");

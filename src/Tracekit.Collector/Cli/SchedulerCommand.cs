@@ -28,7 +28,7 @@ internal static class SchedulerCommand
             var scheduler = new Scheduler(client, parse.GetValue(WeigherOption)!, parse.GetValue(BackfillOption), Console.Error);
             if (parse.GetValue(DrainOption))
             {
-                client.Reap();
+                client.Reap(Scheduler.RestartGraceMs);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 int placed = scheduler.PlaceAll();
                 double seconds = watch.Elapsed.TotalSeconds;
