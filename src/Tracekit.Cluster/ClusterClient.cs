@@ -37,7 +37,16 @@ public sealed class ClusterClient(ClusterConnection connection) : IDisposable
     }
 
     /// <summary>Renews the node's liveness and its jobs' leases; returns how many claimed jobs it holds.</summary>
-    public long Heartbeat(string nodeId, int ttlMs) => (long)Eval(ClusterScripts.Heartbeat, nodeId, ttlMs);
+    /// <summary>Renews the node's liveness and its leases; returns those of <paramref name="runningJobIds"/> the node no longer holds (to fence).</summary>
+    public string[] Heartbeat(string nodeId, int ttlMs, IReadOnlyCollection<string> runningJobIds)
+    {
+        var args = new RedisValue[2 + runningJobIds.Count];
+        args[0] = nodeId;
+        args[1] = ttlMs;
+        int i = 2;
+        foreach (var id in runningJobIds) args[i++] = id;
+        return ((RedisResult[])Eval(ClusterScripts.Heartbeat, args)!).Select(r => (string)r!).ToArray();
+    }
 
     public (string JobId, long SubmitMs) Submit(string runId, JobSpec job, int retries)
     {

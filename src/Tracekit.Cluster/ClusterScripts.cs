@@ -111,21 +111,33 @@ internal static class ClusterScripts
     /// <summary>
     /// The heartbeat: the node's liveness key and the leases of its claimed jobs, renewed together. A job still in
     /// the node's processing list is the node's (a requeue removes it from the list in the same step), so its lease
-    /// is set even when it expired, say while Redis restarted. ARGV: node, ttl ms. Returns the jobs it holds.
+    /// is set even when it expired, say while Redis restarted. ARGV: node, ttl ms, then the jobs whose attempts the
+    /// agent runs (each claimed before this script was sent). Returns those of them the node no longer holds: the
+    /// reaper took them back (the node was taken for lost) or another attempt recorded them, so the agent stops
+    /// them (fencing). A job whose hash is gone (Redis lost its data) is not returned: nothing took it back.
     /// </summary>
     public const string Heartbeat = """
         local n, ttl = ARGV[1], ARGV[2]
         redis.call('SET', 'tk:alive:' .. n, '1', 'PX', ttl)
-        local held = redis.call('LRANGE', 'tk:proc:' .. n, 0, -1)
-        for _, id in ipairs(held) do redis.call('SET', 'tk:lease:' .. id, n, 'PX', ttl) end
-        return #held
+        local held = {}
+        for _, id in ipairs(redis.call('LRANGE', 'tk:proc:' .. n, 0, -1)) do
+          held[id] = true
+          redis.call('SET', 'tk:lease:' .. id, n, 'PX', ttl)
+        end
+        local lost = {}
+        for k = 3, #ARGV do
+          if not held[ARGV[k]] and redis.call('EXISTS', 'tk:job:' .. ARGV[k]) == 1 then table.insert(lost, ARGV[k]) end
+        end
+        return lost
         """;
 
     /// <summary>
     /// Records an attempt's end, once per job: the first completion wins, a later one (the job ran twice after a
     /// requeue) is reported as a duplicate. Releases the node's capacity if the attempt still held it. A non-zero
-    /// exit with retries left goes back to the queue. ARGV: job id, node, exit status.
-    /// Returns {outcome, finished ms}: completed, failed, retried or duplicate.
+    /// exit with retries left goes back to the queue. An attempt whose claim was taken back (requeued) and that did
+    /// not succeed, stopped by its agent's fencing or failed on its own, is abandoned: the job waits for or runs its
+    /// next attempt, so this one is not its verdict. ARGV: job id, node, exit status.
+    /// Returns {outcome, finished ms}: completed, failed, retried, duplicate or abandoned.
     /// </summary>
     public const string Complete = Now + """
         local id, n, status = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -140,6 +152,7 @@ internal static class ClusterScripts
         redis.call('PUBLISH', 'tk:wake:scheduler', n)
         local state = redis.call('HGET', jk, 'state')
         if state == 'completed' or state == 'failed' then return { 'duplicate', tostring(now) } end
+        if held == 0 and status ~= 0 then return { 'abandoned', tostring(now) } end
         if status ~= 0 and held > 0 and (tonumber(redis.call('HGET', jk, 'retries')) or 0) > 0 then
           redis.call('HINCRBY', jk, 'retries', -1)
           redis.call('HSET', jk, 'state', 'queued', 'node', '')

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using Tracekit.Cluster;
 using Tracekit.Collector.Cli;
 using Tracekit.Collector.Sampling;
+using Tracekit.Native;
 using Tracekit.Procfs;
 
 namespace Tracekit.Collector.Cluster;
@@ -27,6 +28,8 @@ public sealed class Agent : IDisposable
     private readonly ManualResetEvent _stop = new(false);
     private readonly ConcurrentQueue<(ClaimedJob Job, int Status)> _ended = new();
     private readonly Dictionary<int, (ClaimedJob Job, Process Process)> _running = [];
+    /// <summary>PIDs of attempts already sent SIGTERM by <see cref="Fence"/>; guarded by the lock on <see cref="_running"/>.</summary>
+    private readonly HashSet<int> _fenced = [];
     private readonly Dictionary<string, RunCollection> _collections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PlacementLog> _logs = new(StringComparer.Ordinal);
     private const int RecentEstimates = 6;
@@ -66,7 +69,7 @@ public sealed class Agent : IDisposable
         _coresPerUnit = JobLauncher.CoresPerUnit(info.CpuCores, _settings.CapacityUnits);
         _client.RegisterNode(new NodeRegistration(_settings.NodeId, info.CpuCores, info.CpuMaxMhz ?? 0, info.MemTotalKb, units, LocalAddress()));
         MeasureClock();
-        _client.Heartbeat(_settings.NodeId, _settings.LeaseMs);
+        _client.Heartbeat(_settings.NodeId, _settings.LeaseMs, []);
         var sub = _client.Connection.Subscriber;
         sub.Subscribe(RedisChannel.Literal(ClusterKeys.NodeWake(_settings.NodeId)), (_, _) => _wake.Set());
         sub.Subscribe(RedisChannel.Literal(ClusterKeys.Commands), (_, _) => _wake.Set());
@@ -132,13 +135,35 @@ public sealed class Agent : IDisposable
         {
             try
             {
-                _client.Heartbeat(_settings.NodeId, _settings.LeaseMs);
+                string[] running;
+                lock (_running) running = _running.Values.Select(r => r.Job.JobId).ToArray();
+                var lost = _client.Heartbeat(_settings.NodeId, _settings.LeaseMs, running);
+                if (lost.Length > 0) Fence(lost);
                 if (Environment.TickCount64 >= _nextClockMs) MeasureClock();
                 if (_redisDown) _wake.Set();
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 _redisDown = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the attempts of jobs this node no longer holds (its leases lapsed and the reaper requeued them, or
+    /// another attempt was recorded): their units were already given to other jobs, so each moment they run is
+    /// the node above its capacity. SIGTERM to the attempt's `tracekit run`, which forwards it to the job; a job
+    /// that ignores SIGTERM runs on (the agent does not escalate to a job it cannot see whole).
+    /// </summary>
+    private void Fence(string[] lostJobIds)
+    {
+        lock (_running)
+        {
+            foreach (var (pid, (job, _)) in _running)
+            {
+                if (!lostJobIds.Contains(job.JobId, StringComparer.Ordinal) || !_fenced.Add(pid)) continue;
+                Libc.TrySendSignal(pid, Libc.SigTerm, out _);
+                _log.WriteLine($"tracekit agent: job {job.JobId} was taken back from this node (requeued after its lease lapsed); its attempt is stopped");
             }
         }
     }
@@ -181,7 +206,11 @@ public sealed class Agent : IDisposable
             process.EnableRaisingEvents = true;
             process.Exited += (_, _) =>
             {
-                lock (_running) _running.Remove(process.Id);
+                lock (_running)
+                {
+                    _running.Remove(process.Id);
+                    _fenced.Remove(process.Id);
+                }
                 _ended.Enqueue((job, process.ExitCode));
                 _wake.Set();
             };
@@ -206,7 +235,9 @@ public sealed class Agent : IDisposable
     /// The placement events of an attempt. The attempt that is recorded writes the job's whole history (queued,
     /// each requeue on the node that lost it, placed, started, finished or failed); a retried attempt writes its
     /// own placed, started and failed; a duplicate (the job was recorded first by another attempt, after a lease
-    /// expired) writes placed, started and <c>duplicate</c>: it held capacity, but it is not the job's task.
+    /// expired) writes placed, started and <c>duplicate</c>: it held capacity, but it is not the job's task; an
+    /// abandoned attempt (taken back by a requeue, then stopped by fencing or failed) writes placed, started and
+    /// <c>abandoned</c>: its node's units were released at the requeue, and the job runs again.
     /// </summary>
     private void WriteEvents(ClaimedJob job, string outcome, long finishedMs)
     {
@@ -219,7 +250,7 @@ public sealed class Agent : IDisposable
         }
         log.Placement(job.JobId, node, "placed", job.PlacedMs, job.CpuUnits);
         log.Placement(job.JobId, node, "started", job.StartedMs, job.CpuUnits);
-        log.Placement(job.JobId, node, outcome switch { "completed" => "finished", "duplicate" => "duplicate", _ => "failed" }, finishedMs, job.CpuUnits);
+        log.Placement(job.JobId, node, outcome switch { "completed" => "finished", "duplicate" or "abandoned" => outcome, _ => "failed" }, finishedMs, job.CpuUnits);
         log.Flush();
         WriteClusterRecord(job.RunId, final: false);
     }

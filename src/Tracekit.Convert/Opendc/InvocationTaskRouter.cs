@@ -182,9 +182,9 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     {
         if (_requests is not null && _requests.TryEnd(e.TraceId, e.SpanId, r.EpochNs)) return;
         if (!_bySpan.Remove((e.TraceId, e.SpanId), out var o)) return;
-        if (cluster is not null && cluster.IsDuplicate(e.TraceId, NodeId, r.EpochMs))
+        if (cluster is not null && cluster.IsNotTheTask(e.TraceId, NodeId, r.EpochMs, e.Status))
         {
-            Unindex(o); // a cluster job's duplicate attempt (ClusterLosses): the recorded attempt is its task
+            Unindex(o); // a cluster job's duplicate or abandoned attempt (ClusterLosses): the recorded attempt is its task
             return;
         }
         AddPending(o);

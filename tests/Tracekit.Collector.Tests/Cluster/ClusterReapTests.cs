@@ -48,7 +48,7 @@ public sealed class ClusterReapTests
             Drain(cluster);
             Assert.Equal(1, Jobs(cluster.Status(Run), "running"));
 
-            KillGroup(agent.Pid);
+            ClusterTests.KillGroup(agent.Pid);
             WaitUntil("the lost node's lease expired", () => cluster.RedisGet("EXISTS", "tk:alive:g1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0");
             Drain(cluster);
             var status = cluster.Status(Run);
@@ -62,9 +62,87 @@ public sealed class ClusterReapTests
             if (!agent.HasExited)
             {
                 agent.Signal(18);
-                KillGroup(agent.Pid);
+                ClusterTests.KillGroup(agent.Pid);
             }
         }
+    }
+
+    [Fact]
+    public void Agent_ItsJobRequeuedWhileItWasSilent_StopsTheAttemptAndTheJobWaitsForItsNext()
+    {
+        Assert.True(RedisServer.IsInstalled, "redis-server is missing: tools/test.sh installs it (Debian package redis-server)");
+        using var dir = new TempDir("tk-cluster-fence");
+        using var redis = new RedisServer(dir.Path, "127.0.0.1");
+        var cluster = new ClusterHarness(redis);
+        using var agent = Spawned.Start("setsid", [.. TracekitBinary.Command, "agent", .. cluster.RedisArgs, "--node-id", "f1", "--out", dir.File("logs"), "--capacity-units", "1"]);
+        try
+        {
+            cluster.WaitFor("the agent alive", s => s.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("alive").GetBoolean()), TimeSpan.FromSeconds(30));
+            // Its first attempt sleeps; the next one, once the marker exists, ends at once.
+            string marker = dir.File("second-attempt");
+            var submit = cluster.Tracekit(["submit", .. cluster.RedisArgs, "--run-id", Run, "--", "sh", "-c", "[ -e \"$0\" ] && exit 0; exec sleep 300", marker]);
+            Assert.True(submit.Code == 0, submit.Err);
+            string job = submit.Out.Trim();
+            Drain(cluster);
+            cluster.WaitFor("the job running", s => Jobs(s, "running") == 1, TimeSpan.FromSeconds(30), Run);
+            int sleepPid = 0;
+            WaitUntil("the job's sleep process", () => (sleepPid = Descendants(agent.Pid).FirstOrDefault(p => Comm(p) == "sleep")) != 0);
+            WaitUntil("the restart grace over", () => UptimeSeconds(cluster) > GraceSeconds);
+
+            agent.Signal(19); // SIGSTOP: its lease lapses while its job runs on
+            WaitUntil("the silent node's lease expired", () => cluster.RedisGet("EXISTS", "tk:alive:f1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0");
+            Drain(cluster);
+            Assert.Equal(1, Jobs(cluster.Status(Run), "queued"));
+            Assert.True(Directory.Exists($"/proc/{sleepPid}"), "the attempt ended before the agent could learn of the requeue: nothing was tested");
+
+            agent.Signal(18); // SIGCONT: its next heartbeat learns the job was taken back
+            WaitUntil("the taken-back attempt stopped", () => !Directory.Exists($"/proc/{sleepPid}"));
+            WaitUntil("the attempt's end reported", () => cluster.RedisGet("HGET", "tk:node:f1", "jobs_done") == "1");
+            var status = cluster.Status(Run);
+            Assert.Equal(1, Jobs(status, "queued")); // abandoned, not failed: the job waits for its next attempt
+            Assert.Equal(0, Jobs(status, "failed"));
+            Assert.Equal("0", cluster.RedisGet("HGET", "tk:node:f1", "used"));
+            Assert.Contains($"job {job} was taken back", agent.Stderr, StringComparison.Ordinal);
+
+            // Its next attempt, on the same node, completes; the dataset has one task for the job: the abandoned
+            // attempt's invocation (ended by SIGTERM) is not one.
+            File.WriteAllText(marker, "");
+            Drain(cluster);
+            cluster.WaitFor("the job completed", s => Jobs(s, "completed") == 1, TimeSpan.FromSeconds(30), Run);
+            agent.Signal(15);
+            Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(30)));
+            string runDir = Path.Combine(dir.File("logs"), Run);
+            ClusterTests.Converter("opendc", "--run-dir", runDir, "--out", Path.Combine(runDir, "opendc"), "--tasks", "invocations");
+            string report = File.ReadAllText(Path.Combine(runDir, "opendc", "conversion_report.md"));
+            Assert.True(report.Contains("- tasks: 1,", StringComparison.Ordinal), report);
+        }
+        finally
+        {
+            if (!agent.HasExited)
+            {
+                agent.Signal(18);
+                ClusterTests.KillGroup(agent.Pid);
+            }
+        }
+    }
+
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        string children = Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "task", pid.ToString(CultureInfo.InvariantCulture), "children");
+        string text;
+        try { text = File.ReadAllText(children); }
+        catch (IOException) { yield break; }
+        foreach (var child in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture)))
+        {
+            yield return child;
+            foreach (var d in Descendants(child)) yield return d;
+        }
+    }
+
+    private static string Comm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
+        catch (IOException) { return ""; }
     }
 
     private static void Drain(ClusterHarness cluster)
@@ -80,12 +158,6 @@ public sealed class ClusterReapTests
         string info = cluster.RedisGet("INFO", "server");
         string line = info.Split('\n').Single(l => l.StartsWith("uptime_in_seconds:", StringComparison.Ordinal));
         return int.Parse(line["uptime_in_seconds:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
-
-    private static void KillGroup(int pgid)
-    {
-        using var kill = Spawned.Start("kill", ["-KILL", "--", $"-{pgid}"]);
-        Assert.Equal(0, kill.WaitForExit(TimeSpan.FromSeconds(10)));
     }
 
     private static void WaitUntil(string what, Func<bool> condition)

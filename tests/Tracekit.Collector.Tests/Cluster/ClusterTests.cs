@@ -90,7 +90,7 @@ public sealed class ClusterTests
             "--out", outDir, "--capacity-units", CapacityUnits.ToString(CultureInfo.InvariantCulture)],
             environment: new Dictionary<string, string> { ["TRACEKIT_REDIS_PASSWORD"] = redis.Password });
 
-    private static void KillGroup(int pgid)
+    internal static void KillGroup(int pgid)
     {
         using var kill = Spawned.Start("kill", ["-KILL", "--", $"-{pgid}"]);
         Assert.Equal(0, kill.WaitForExit(TimeSpan.FromSeconds(10)));
@@ -295,7 +295,7 @@ public sealed class ClusterTests
         }
     }
 
-    private static void Converter(params string[] args)
+    internal static void Converter(params string[] args)
     {
         var (code, stderr) = ConverterResult(args);
         Assert.True(code == 0, $"tracekit-convert {string.Join(' ', args)} exited {code}: {stderr}");
