@@ -47,6 +47,17 @@ until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.05; done
 r() { redis-cli -p "$port" "$@"; }
 R=(--redis "127.0.0.1:$port" --redis-password-file "$work/pw")
 
+# The floor, in the same run: Redis alone on this machine. A second, empty server without a password (bound to
+# 127.0.0.1, gone at the end of this phase), because redis-benchmark takes a password only in its argv.
+log "floor: redis-benchmark of an atomic placement-sized script (GET, SET, RPUSH, LPOP in one EVAL) and of PING"
+floor_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --bind 127.0.0.1 --port "$floor_port" --save '' --appendonly no > "$work/floor.log" 2>&1 & floor_pid=$!
+until redis-cli -p "$floor_port" --no-auth-warning ping >/dev/null 2>&1; do sleep 0.05; done
+echo "EVAL (-c 4): $(redis-benchmark -p "$floor_port" -c 4 -n 200000 -q EVAL "redis.call('GET','k') redis.call('SET','k','1') redis.call('RPUSH','q','j') return redis.call('LPOP','q')" 0 | tr '\r' '\n' | grep -a 'requests per second' | tail -1)"
+echo "PING, one client (a round trip): $(redis-benchmark -p "$floor_port" -c 1 -n 20000 -t ping_mbulk -q | tr '\r' '\n' | grep -a 'requests per second' | tail -1)"
+redis-benchmark -p "$floor_port" -c 1 -n 20000 -t ping_mbulk --precision 3 2>/dev/null | tr '\r' '\n' | grep -a -A2 'latency summary' | tail -2
+kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+
 log "placement throughput: $jobs queued jobs, 4 registered nodes with room for all, one scheduler --drain"
 for n in 1 2 3 4; do
   r HSET "tk:node:bench$n" capacity 1000000000 used 0 instances 0 >/dev/null
