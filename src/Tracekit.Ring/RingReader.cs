@@ -321,9 +321,10 @@ public sealed partial class RingReader : IDisposable
         // Why a second read: the frame was read before this probe, and this thread may have been descheduled in
         // between while a producer committed the frame, the producers lapped it (overwrite) and the writer closed.
         // That old read proves nothing. What the probe saw orders every later read after the writer's last store:
-        // closedFlag = 1 is an acquire load paired with Dispose's release store, and a folder lock the kernel has
-        // dropped means the writer process is gone, its stores already in the shared page cache. Frames read from
-        // now on are final, so an invalid one is damage for certain. The end is re-read for the same reason.
+        // closedFlag = 1 is an acquire load paired with Dispose's release store, and a free folder lock was freed
+        // by a system call (unlock, or the kernel tearing the dead process down) after the writer's last store, as
+        // our probe is one before our next load. Frames read from now on are final, so an invalid one is damage
+        // for certain. The end is re-read for the same reason. (Stopped is for good: no writer reopens a ring.)
         _writerSeenStopped = true;
         _end = segment.ComputeEnd();
         return false;
