@@ -37,6 +37,8 @@ public sealed partial class RingReader : IDisposable
     private long _lastRecordFileOffset = -1;
     private long _livenessCheckedAt;
     private bool _writerLive;
+    /// <summary>Follow mode: the writer was seen closed or dead before the frame now being checked was read.</summary>
+    private bool _writerSeenStopped;
     private bool _disposed;
 
     private RingReader(string directory, bool follow, bool singleFile, ReaderSegment first)
@@ -158,7 +160,11 @@ public sealed partial class RingReader : IDisposable
                     if (outcome == CopyOutcome.Lapped) continue;
                     if (outcome == CopyOutcome.Damaged)
                     {
-                        if (_follow && IsWriterLive()) return RingReadStatus.NotYet;
+                        if (_follow && !_writerSeenStopped)
+                        {
+                            if (WriterStillWriting(segment)) return RingReadStatus.NotYet;
+                            continue; // read the frame again now that nothing can change it (see WriterStillWriting)
+                        }
                         Resync(segment);
                         continue;
                     }
@@ -176,7 +182,11 @@ public sealed partial class RingReader : IDisposable
                 continue;
             }
             if (_silentResync && SkipToFrameSilently(segment)) continue;
-            if (_follow && IsWriterLive()) return RingReadStatus.NotYet; // a producer is still writing this frame
+            if (_follow && !_writerSeenStopped)
+            {
+                if (WriterStillWriting(segment)) return RingReadStatus.NotYet; // a producer is still writing this frame
+                continue; // read the frame again now that nothing can change it (see WriterStillWriting)
+            }
             Resync(segment);
         }
     }
@@ -292,6 +302,32 @@ public sealed partial class RingReader : IDisposable
             throw new RingFormatException(info.FilePath, L.PolicyOffset, $"policy {info.Policy} differs from segment 0 ({_first.Policy}).");
         if (info.RunId != _first.RunId || info.NodeId != _first.NodeId || info.Stage != _first.Stage)
             throw new RingFormatException(info.FilePath, L.RunIdOffset, "run, node or stage id differs from segment 0: not the same ring.");
+    }
+
+    /// <summary>
+    /// Test seam: runs after a following reader found a frame invalid and before it asks whether the writer is
+    /// alive, so a test can close the writer in exactly that window.
+    /// </summary>
+    internal Action? BeforeWriterProbe { get; set; }
+
+    /// <summary>
+    /// Follow mode, after a frame failed validation: true while the writer is alive (the frame is unfinished, not
+    /// damaged). False once it has closed or died; the caller must then read the frame again before judging it.
+    /// </summary>
+    private bool WriterStillWriting(ReaderSegment segment)
+    {
+        BeforeWriterProbe?.Invoke();
+        if (IsWriterLive()) return true;
+        // Why a second read: the frame was read before this probe, and this thread may have been descheduled in
+        // between while a producer committed the frame, the producers lapped it (overwrite) and the writer closed.
+        // That old read proves nothing. What the probe saw orders every later read after the writer's last store:
+        // closedFlag = 1 is an acquire load paired with Dispose's release store, and a free folder lock was freed
+        // by a system call (unlock, or the kernel tearing the dead process down) after the writer's last store, as
+        // our probe is one before our next load. Frames read from now on are final, so an invalid one is damage
+        // for certain. The end is re-read for the same reason. (Stopped is for good: no writer reopens a ring.)
+        _writerSeenStopped = true;
+        _end = segment.ComputeEnd();
+        return false;
     }
 
     /// <summary>True while the writer holds the ring folder's lock and has not closed the segment (cached for 20 ms).</summary>

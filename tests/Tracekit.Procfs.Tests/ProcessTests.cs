@@ -66,14 +66,18 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public void ProcessCpuReader_ProcessExitedNotReaped_ReportsVanishedAndStatShowsZombie()
     {
-        // The shell sits in the read builtin, so it does not reap its killed background sleep: a zombie to inspect.
-        var startInfo = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true };
+        // The shell forks the sleep, then execs a second sleep that never waits for children: killed, the first one
+        // stays a zombie. The kill waits until the exec is seen (the parent's comm is "sleep"), because a shell still
+        // between commands reaps a child that has died: dash did in 12 of 40 tries when the kill followed the echo.
+        var startInfo = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
         startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add("sleep 600 & echo $!; read line");
+        startInfo.ArgumentList.Add("sleep 600 & echo $!; exec sleep 600");
         using Process parent = Process.Start(startInfo)!;
-        int pid = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
         try
         {
+            int pid = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(TestSupport.WaitUntil(() => Comm(parent.Id) == "sleep", TimeSpan.FromSeconds(10)),
+                $"the shell {parent.Id} did not exec sleep");
             Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(pid, out ProcessCpuReader? reader));
             using (reader)
             {
@@ -86,17 +90,21 @@ public sealed class ProcessTests : IDisposable
 
                 Assert.True(TestSupport.WaitUntil(
                     () => reader.TryReadStat(out PidStat zombie) == ProcReadStatus.Ok && zombie.State == (byte)'Z',
-                    TimeSpan.FromSeconds(5)));
+                    TimeSpan.FromSeconds(10)), $"pid {pid} did not become a zombie");
                 Assert.Equal(ProcReadStatus.Vanished, reader.TryReadCpuTimeNs(out _));
                 Assert.True(reader.TryReadStat(out PidStat stat) == ProcReadStatus.Ok && stat.StartTimeTicks == reader.StartTimeTicks);
             }
         }
         finally
         {
-            parent.StandardInput.WriteLine();
+            parent.Kill(); // the zombie goes to init, which reaps it
             parent.WaitForExit();
         }
     }
+
+    /// <summary>/proc/PID/comm without its newline; "" once the process is gone.</summary>
+    private static string Comm(int pid) =>
+        TestSupport.ReadAll($"/proc/{pid}/comm", out byte[] content) == ProcReadStatus.Ok ? Encoding.UTF8.GetString(content).TrimEnd('\n') : "";
 
     [Theory]
     [InlineData(CpuTimeSource.ProcessCpuClock)]
