@@ -9,12 +9,14 @@ public sealed class ProcessIdentityTests
     [Fact]
     public void TryReadStartTicks_ZombieChild_FalseWhileItsStateIsZ()
     {
-        // The shell forks a child that exits a second later, and meanwhile execs a sleep that never reaps it: the
-        // child stays a zombie. (A child that ended before the exec could be reaped by the shell itself.)
-        using var parent = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "sleep 1 & echo $!; exec sleep 30" }, RedirectStandardOutput = true })!;
+        // The shell forks a child, then execs a sleep that never reaps it; the child is killed only once that exec
+        // is seen (the parent's comm is "sleep"): a shell still between commands would reap it itself.
+        using var parent = Process.Start(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "sleep 600 & echo $!; exec sleep 600" }, RedirectStandardOutput = true })!;
         try
         {
             int zombie = int.Parse(parent.StandardOutput.ReadLine()!, CultureInfo.InvariantCulture);
+            Assert.True(TestSupport.WaitUntil(() => TestSupport.Comm(parent.Id) == "sleep", TimeSpan.FromSeconds(10)), $"the shell {parent.Id} did not exec sleep");
+            using (var child = Process.GetProcessById(zombie)) child.Kill();
             Assert.True(TestSupport.WaitUntil(() => ProcessIdentity.State(zombie) == (byte)'Z', TimeSpan.FromSeconds(10)), $"pid {zombie} never became a zombie");
 
             Assert.False(ProcessIdentity.TryReadStartTicks(zombie, out _));

@@ -76,7 +76,7 @@ public sealed class ProcessTests : IDisposable
         try
         {
             int pid = int.Parse(parent.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(TestSupport.WaitUntil(() => Comm(parent.Id) == "sleep", TimeSpan.FromSeconds(10)),
+            Assert.True(TestSupport.WaitUntil(() => TestSupport.Comm(parent.Id) == "sleep", TimeSpan.FromSeconds(10)),
                 $"the shell {parent.Id} did not exec sleep");
             Assert.Equal(ProcReadStatus.Ok, ProcessCpuReader.TryOpen(pid, out ProcessCpuReader? reader));
             using (reader)
@@ -101,10 +101,6 @@ public sealed class ProcessTests : IDisposable
             parent.WaitForExit();
         }
     }
-
-    /// <summary>/proc/PID/comm without its newline; "" once the process is gone.</summary>
-    private static string Comm(int pid) =>
-        TestSupport.ReadAll($"/proc/{pid}/comm", out byte[] content) == ProcReadStatus.Ok ? Encoding.UTF8.GetString(content).TrimEnd('\n') : "";
 
     [Theory]
     [InlineData(CpuTimeSource.ProcessCpuClock)]

@@ -8,6 +8,10 @@ internal static class TestSupport
 {
     public static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", name));
 
+    /// <summary>/proc/PID/comm without its newline; "" once the process is gone.</summary>
+    public static string Comm(int pid) =>
+        ReadAll($"/proc/{pid}/comm", out byte[] content) == ProcReadStatus.Ok ? System.Text.Encoding.UTF8.GetString(content).TrimEnd('\n') : "";
+
     public static byte[] Ascii(string text) => Encoding.UTF8.GetBytes(text);
 
     public static bool IsRoot => GetEffectiveUidIsZero();
