@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cluster-mode figures (docs/benchmarks.md, "Cluster mode"): placement throughput of the scheduler through Redis,
+# Cluster-mode figures (docs/benchmarks-cluster.md, included in docs/benchmarks.md): placement throughput of the scheduler through Redis,
 # submit-to-start latency on an idle cluster, and an idle agent's CPU cost. Uses bin/tracekit (publish it first:
 # source tools/lib.sh; publish_binaries "$PWD") and a private redis-server on 127.0.0.1 (a free port, the password in
 # a 0600 file). Usage: tools/cluster-bench.sh [--jobs N] [--latency-jobs N] [--idle-seconds N]

@@ -211,6 +211,10 @@ def render(args):
     side = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "benchmarks-dotnet-side-by-side.md"))
     if side:
         out += [side, ""]
+    # Likewise the cluster figures (tools/cluster-bench.sh), kept verbatim with their own date and machine.
+    cluster = read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "benchmarks-cluster.md"))
+    if cluster:
+        out += [cluster, ""]
     if bdn_sections:
         out += ["## BenchmarkDotNet (bench/Tracekit.Benchmarks)", "",
                 "Mean time per operation (a record, a read, or one process for the procfs benchmarks); the ratio is to "
