@@ -41,7 +41,8 @@ public sealed class JobCpuLimitTests : IDisposable
         _output.WriteLine($"busy loop under --cpu-limit 0.5: {cores:0.000} cores by cpuacct over {window.Elapsed.TotalSeconds:0.00} s");
 
         Assert.True(cores <= 0.55, $"the job used {cores:0.000} cores, above its 0.5-core limit");
-        Assert.True(cores >= 0.3, $"the job used only {cores:0.000} cores: the busy loop did not run");
+        // Only that the loop ran: on a machine loaded by other tests it may get far less than its limit.
+        Assert.True(cores >= 0.05, $"the job used only {cores:0.000} cores: the busy loop did not run");
         Assert.Equal(0, run.WaitForExit(TimeSpan.FromSeconds(30)));
     }
 
