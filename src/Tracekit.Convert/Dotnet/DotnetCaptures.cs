@@ -106,7 +106,7 @@ internal sealed class DotnetCaptures : IDisposable
         var target = NettraceTarget.FromCapture(metadata, anchors);
 
         NettraceDecodeResult decoded;
-        long dropped;
+        long dropped, late;
         using (var ring = RingWriter.Create(new RingOptions
         {
             DirectoryPath = ringDirectory,
@@ -121,6 +121,12 @@ internal sealed class DotnetCaptures : IDisposable
             sink.Finish();
             ring.Flush();
             dropped = sink.RecordsDropped;
+            late = sink.RecordsLate;
+        }
+        if (late > 0)
+        {
+            problems.Add($"{late} decoded record(s) came more than {AnchoringRingSink.ReorderHorizonNs / 1_000_000_000} s behind later ones (requests longer than that) " +
+                "and are out of time order in the stream: opendc gives such a request CPU only from the process reading before its start record was read");
         }
         if (decoded.Damage is not null) problems.Add(decoded.Damage);
         if (decoded.EventsLost > 0) problems.Add($"EventPipe dropped {decoded.EventsLost} event(s) in the target (its buffer was full)");

@@ -40,7 +40,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     public RequestCpuAttribution? Requests => _requests;
 
     /// <summary>Created at the first reading, so the serving process has a reading before its first request.</summary>
-    private RequestCpuAttribution Attribution => _requests ??= new RequestCpuAttribution(Builder, NodeId, () => EffectiveMhz, () => NodeCores);
+    private RequestCpuAttribution Attribution => _requests ??= new RequestCpuAttribution(Builder, NodeId, () => EffectiveMhz, () => NodeCores, ScaleSampled);
     private readonly Dictionary<int, Open> _byPid = new();
     private readonly Dictionary<string, Open> _byCgroup = new(StringComparer.Ordinal);
 
@@ -74,11 +74,14 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     /// <summary>`--sampled-tasks scale`: a sampled invocation becomes round(1 / sampleRatio) identical tasks.</summary>
     public bool ScaleSampled { get; init; }
 
-    /// <summary>Tasks made from sampled invocations (sampleRatio below 1), before any scaling.</summary>
-    public int SampledTasks { get; private set; }
+    /// <summary>Tasks made from sampled invocations (sampleRatio below 1), requests included, before any scaling.</summary>
+    public long SampledTasks => _sampledTasks + (_requests?.SampledTasks ?? 0);
 
-    /// <summary>Tasks added by scaling (beyond the sampled tasks themselves).</summary>
-    public long ScaledCopies { get; private set; }
+    /// <summary>Tasks added by scaling (beyond the sampled tasks themselves), requests included.</summary>
+    public long ScaledCopies => _scaledCopies + (_requests?.ScaledCopies ?? 0);
+
+    private int _sampledTasks;
+    private long _scaledCopies;
 
     /// <summary>Invocations that were not made tasks because an open task already held their PID or cgroup.</summary>
     public int OverlapsRefused { get; private set; }
@@ -97,7 +100,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         if (!fresh && s.Pid is { } servingPid)
         {
             // A request: its process serves others too, before, during and after it.
-            Attribution.OnStart(servingPid, s.TraceId, s.SpanId, name, r.EpochNs, submissionMs);
+            Attribution.OnStart(servingPid, s.TraceId, s.SpanId, s.ParentId, name, r.EpochNs, submissionMs, s.SampleRatio ?? 1);
             return;
         }
         // A process or cgroup has one CPU counter: concurrent invocations on it cannot each have it (that counts it
@@ -203,9 +206,9 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
         int copies = 1;
         if (o.SampleRatio < 1)
         {
-            SampledTasks++;
+            _sampledTasks++;
             if (ScaleSampled) copies = Math.Max(1, (int)Math.Round(1 / o.SampleRatio));
-            ScaledCopies += copies - 1;
+            _scaledCopies += copies - 1;
         }
         int cores = o.CpusetCores > 0 ? Math.Min(NodeCores, o.CpusetCores) : NodeCores;
         Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, cores, peakRssKb, copies);

@@ -33,13 +33,14 @@ public sealed record TaskAccount(int TaskId, string Name, string NodeId, long Du
 }
 
 /// <summary>How the CPU of one node's serving processes went to its request tasks (docs/opendc.md, "Requests").</summary>
-public sealed record RequestCpuSummary(string NodeId, long Requests, long RequestsWithoutReadings, long AttributedCpuNs, long InFlightIntervalCpuNs, long IdleCpuNs)
+public sealed record RequestCpuSummary(string NodeId, long Requests, long RequestsWithoutReadings, long AttributedCpuNs, long InFlightIntervalCpuNs, long IdleCpuNs, long NestedInvocations = 0)
 {
     /// <summary>The share of the CPU of intervals with a request in flight that no request got.</summary>
     public double UnattributedShare => InFlightIntervalCpuNs == 0 ? 0 : 1 - ((double)AttributedCpuNs / InFlightIntervalCpuNs);
 
     public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"node '{NodeId}': {Requests:N0} request task(s) got {AttributedCpuNs / 1e9:0.###} CPU-s of the {InFlightIntervalCpuNs / 1e9:0.###} CPU-s their serving processes used in reading intervals with a request in flight ({UnattributedShare:P1} unattributed: time with none in flight); a further {IdleCpuNs / 1e9:0.###} CPU-s fell in intervals with no request in flight");
+        $"node '{NodeId}': {Requests:N0} request task(s) got {AttributedCpuNs / 1e9:0.###} CPU-s of the {InFlightIntervalCpuNs / 1e9:0.###} CPU-s their serving processes used in reading intervals with a request in flight ({UnattributedShare:P1} unattributed: time with none in flight); a further {IdleCpuNs / 1e9:0.###} CPU-s fell in intervals with no request in flight")
+        + (NestedInvocations > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {NestedInvocations:N0} invocation(s) nested in a request of their process (its outgoing calls) are part of that request's task, not tasks") : "");
 }
 
 public sealed class OpendcResult
@@ -73,7 +74,10 @@ public static class OpendcConverter
         if (!(options.MergeBelowMhz >= 0) || double.IsInfinity(options.MergeBelowMhz))
             throw new ConvertException(ReturnCode.ArgumentError, $"--merge-below-mhz must be a number >= 0 (got {options.MergeBelowMhz})");
         var membershipWarnings = new List<string>();
-        var nodes = RunInput.DiscoverMembers(options.RunDirectory, options.Salvage, membershipWarnings.Add);
+        // .NET captures are decoded into scratch rings that join their nodes as streams, as for cctf (Dotnet/):
+        // their requests are request invocations like any other with a PID.
+        using var dotnet = Dotnet.DotnetCaptures.Decode(RunInput.DiscoverMembers(options.RunDirectory, options.Salvage, membershipWarnings.Add), membershipWarnings.Add);
+        var nodes = dotnet.Nodes;
         Directory.CreateDirectory(options.OutputDirectory);
         // Every table is written under a partial name and renamed only when all of them are complete: a failure
         // (a full disk, a damaged ring without --salvage) never leaves a table that looks whole beside the others.
@@ -108,8 +112,7 @@ public static class OpendcConverter
             foreach (var node in nodes)
             {
                 var observer = new OpendcReadObserver(node.NodeId, warnings);
-                var cursors = node.Streams.Select(s => new StreamCursor(ClusterClock.Context(node, s), observer, options.Salvage)).ToList();
-                using IRecordSource source = cursors.Count == 1 ? cursors[0] : new MergedRecordSource(cursors);
+                using IRecordSource source = Cctf.CctfConverter.OpenNode(node, observer, options.Salvage);
                 var router = options.Mode == TaskMode.Invocations
                     ? (ITaskRouter)new InvocationTaskRouter(builder, node.NodeId, clusterLosses) { ScaleSampled = options.ScaleSampled }
                     : new ProcessTaskRouter(builder, node.NodeId);
@@ -133,7 +136,7 @@ public static class OpendcConverter
                 }
                 if (router is InvocationTaskRouter { Requests: { Requests: > 0 } served })
                 {
-                    requests.Add(new RequestCpuSummary(node.NodeId, served.Requests, served.RequestsWithoutReadings, served.AttributedCpuNs, served.InFlightIntervalCpuNs, served.IdleCpuNs));
+                    requests.Add(new RequestCpuSummary(node.NodeId, served.Requests, served.RequestsWithoutReadings, served.AttributedCpuNs, served.InFlightIntervalCpuNs, served.IdleCpuNs, served.NestedInvocations));
                     if (served.RequestsWithoutReadings > 0)
                     {
                         warnings.Add($"node '{node.NodeId}': {served.RequestsWithoutReadings:N0} request invocation(s) name a PID the collector never sampled, so they have no CPU: " +
