@@ -126,7 +126,7 @@ internal sealed class DotnetCaptures : IDisposable
         if (late > 0)
         {
             problems.Add($"{late} decoded record(s) came more than {AnchoringRingSink.ReorderHorizonNs / 1_000_000_000} s behind later ones (requests longer than that) " +
-                "and are out of time order in the stream: in opendc such a request gets CPU only from the first reading of its process after its start record, and spans it made may be tasks of their own");
+                "and are out of time order in the stream: in opendc such a request gets CPU only from the last reading of its process before its start record, and spans it made may be tasks of their own");
         }
         if (decoded.Damage is not null) problems.Add(decoded.Damage);
         if (decoded.EventsLost > 0) problems.Add($"EventPipe dropped {decoded.EventsLost} event(s) in the target (its buffer was full)");
