@@ -134,6 +134,36 @@ public sealed class OpendcTaskTests : IDisposable
         Assert.Contains("0.425 CPU-s", File.ReadAllText(Path.Combine(Out, "conversion_report.md")));
     }
 
+    /// <summary>
+    /// A request sampled at 0.5 stands for two in flight: alone on its process (0.5 core, 0-1000 ms) it gets half of
+    /// each interval's CPU, and the report counts that half twice. The HttpClient span it makes (parent: the
+    /// request, same PID) is part of its work, no task.
+    /// </summary>
+    [Fact]
+    public void Opendc_SampledRequestWithNestedClientSpan_OneTaskWithOneRequestsShare()
+    {
+        using (var ring = NodeRing())
+        {
+            ring.Add(new InvocationStart { TimestampNs = At(0), TraceId = "req", SpanId = "a", Method = "GET", Path = "/hop", Pid = 300, SampleRatio = 0.5 });
+            for (long ms = 100; ms <= 1000; ms += 100)
+            {
+                ring.Add(new ProcessSample { TimestampNs = At(ms), Pid = 300, StartTicks = 9, CpuTimeNs = (ulong)(10_000 + (ms / 2)) * 1_000_000, RssKb = 1024, Threads = 4 });
+                if (ms == 200) ring.Add(new InvocationStart { TimestampNs = At(250), TraceId = "req", SpanId = "c", ParentId = "a", Method = "GET", Path = "http://127.0.0.1:1/work", Pid = 300, SampleRatio = 0.5 });
+                if (ms == 400) ring.Add(new InvocationEnd { TimestampNs = At(450), TraceId = "req", SpanId = "c", Status = 200 });
+            }
+            ring.Add(new InvocationEnd { TimestampNs = At(1000), TraceId = "req", SpanId = "a", Status = 200 });
+        }
+        var (code, console) = Convert(Out);
+        Assert.True(code == 0, console.ErrorText + console.OutText);
+
+        var task = Assert.Single(OpendcTables.Tasks(Out));
+        Assert.Equal("req", task.Name);
+        // From the first reading (100 ms): 9 intervals of 50 ms CPU, a quarter-core each for the one request.
+        Assert.Equal(0.225 * Mhz, MhzSeconds(OpendcTables.Fragments(Out)), 3);
+        Assert.Contains("1 request task(s) got 0.45 CPU-s of the 0.45 CPU-s", console.OutText);
+        Assert.Contains("1 invocation(s) nested in a request of their process", console.OutText);
+    }
+
     [Fact]
     public void Opendc_RequestLoggedAsZeroMs_InFlightForOneMsAndGetsItsCpu()
     {
