@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Tracekit.Collector.Tests.Support;
 
@@ -15,6 +14,7 @@ public sealed class ClusterReapTests
 {
     private const string Run = "tk-reap";
     private const int GraceSeconds = 10; // Scheduler.RestartGraceMs
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void Reap_RedisRestartedAndAgentNotYetBack_RequeuesNothingUntilTheNodeIsReallyLost()
@@ -23,33 +23,27 @@ public sealed class ClusterReapTests
         using var dir = new TempDir("tk-cluster-reap");
         using var redis = new RedisServer(dir.Path, "127.0.0.1");
         var cluster = new ClusterHarness(redis);
-        // setsid: the agent leads a process group with its job, so the group's SIGKILL is a lost node.
-        using var agent = Spawned.Start("setsid", [.. TracekitBinary.Command, "agent", .. cluster.RedisArgs, "--node-id", "g1", "--out", dir.File("logs"), "--capacity-units", "1"]);
+        using var agent = StartAgent(cluster, dir, "g1");
         try
         {
-            cluster.WaitFor("the agent alive", s => s.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("alive").GetBoolean()), TimeSpan.FromSeconds(30));
-            var submit = cluster.Tracekit(["submit", .. cluster.RedisArgs, "--run-id", Run, "--", "sleep", "300"]);
-            Assert.True(submit.Code == 0, submit.Err);
-            string job = submit.Out.Trim();
-            Drain(cluster);
-            cluster.WaitFor("the job running", s => Jobs(s, "running") == 1, TimeSpan.FromSeconds(30), Run);
+            string job = SubmitAndRun(cluster, "sleep", "300");
 
             agent.Signal(19); // SIGSTOP: alive, but silent
             redis.Restart(TimeSpan.FromSeconds(1));
-            WaitUntil("the agent's liveness key and the job's lease expired", () => cluster.RedisGet("EXISTS", "tk:alive:g1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0");
+            Proc.WaitForOrFail(() => cluster.RedisGet("EXISTS", "tk:alive:g1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0", Timeout, "the agent's liveness key and the job's lease expired");
             Drain(cluster);
             Assert.True(UptimeSeconds(cluster) < GraceSeconds, "the machine took longer than the restart grace to get here: nothing was tested");
             Assert.Equal(1, Jobs(cluster.Status(Run), "running"));
             Assert.Equal(job, cluster.RedisGet("LRANGE", "tk:proc:g1", "0", "-1"));
 
             agent.Signal(18); // SIGCONT: the agent reconnects and its heartbeat restores the lease
-            WaitUntil("the agent's lease restored", () => cluster.RedisGet("EXISTS", "tk:lease:" + job) == "1");
-            WaitUntil("the restart grace over", () => UptimeSeconds(cluster) > GraceSeconds);
+            Proc.WaitForOrFail(() => cluster.RedisGet("EXISTS", "tk:lease:" + job) == "1", Timeout, "the agent's lease restored");
+            Proc.WaitForOrFail(() => UptimeSeconds(cluster) > GraceSeconds, Timeout, "the restart grace over");
             Drain(cluster);
             Assert.Equal(1, Jobs(cluster.Status(Run), "running"));
 
             ClusterTests.KillGroup(agent.Pid);
-            WaitUntil("the lost node's lease expired", () => cluster.RedisGet("EXISTS", "tk:alive:g1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0");
+            Proc.WaitForOrFail(() => cluster.RedisGet("EXISTS", "tk:alive:g1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0", Timeout, "the lost node's lease expired");
             Drain(cluster);
             var status = cluster.Status(Run);
             Assert.Equal(0, Jobs(status, "running"));
@@ -74,30 +68,25 @@ public sealed class ClusterReapTests
         using var dir = new TempDir("tk-cluster-fence");
         using var redis = new RedisServer(dir.Path, "127.0.0.1");
         var cluster = new ClusterHarness(redis);
-        using var agent = Spawned.Start("setsid", [.. TracekitBinary.Command, "agent", .. cluster.RedisArgs, "--node-id", "f1", "--out", dir.File("logs"), "--capacity-units", "1"]);
+        using var agent = StartAgent(cluster, dir, "f1");
         try
         {
-            cluster.WaitFor("the agent alive", s => s.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("alive").GetBoolean()), TimeSpan.FromSeconds(30));
             // Its first attempt sleeps; the next one, once the marker exists, ends at once.
             string marker = dir.File("second-attempt");
-            var submit = cluster.Tracekit(["submit", .. cluster.RedisArgs, "--run-id", Run, "--", "sh", "-c", "[ -e \"$0\" ] && exit 0; exec sleep 300", marker]);
-            Assert.True(submit.Code == 0, submit.Err);
-            string job = submit.Out.Trim();
-            Drain(cluster);
-            cluster.WaitFor("the job running", s => Jobs(s, "running") == 1, TimeSpan.FromSeconds(30), Run);
+            string job = SubmitAndRun(cluster, "sh", "-c", "[ -e \"$0\" ] && exit 0; exec sleep 300", marker);
             int sleepPid = 0;
-            WaitUntil("the job's sleep process", () => (sleepPid = Descendants(agent.Pid).FirstOrDefault(p => Comm(p) == "sleep")) != 0);
-            WaitUntil("the restart grace over", () => UptimeSeconds(cluster) > GraceSeconds);
+            Proc.WaitForOrFail(() => (sleepPid = Descendants(agent.Pid).FirstOrDefault(p => Comm(p) == "sleep")) != 0, Timeout, "the job's sleep process");
+            Proc.WaitForOrFail(() => UptimeSeconds(cluster) > GraceSeconds, Timeout, "the restart grace over");
 
             agent.Signal(19); // SIGSTOP: its lease lapses while its job runs on
-            WaitUntil("the silent node's lease expired", () => cluster.RedisGet("EXISTS", "tk:alive:f1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0");
+            Proc.WaitForOrFail(() => cluster.RedisGet("EXISTS", "tk:alive:f1") == "0" && cluster.RedisGet("EXISTS", "tk:lease:" + job) == "0", Timeout, "the silent node's lease expired");
             Drain(cluster);
             Assert.Equal(1, Jobs(cluster.Status(Run), "queued"));
             Assert.True(Directory.Exists($"/proc/{sleepPid}"), "the attempt ended before the agent could learn of the requeue: nothing was tested");
 
             agent.Signal(18); // SIGCONT: its next heartbeat learns the job was taken back
-            WaitUntil("the taken-back attempt stopped", () => !Directory.Exists($"/proc/{sleepPid}"));
-            WaitUntil("the attempt's end reported", () => cluster.RedisGet("HGET", "tk:node:f1", "jobs_done") == "1");
+            Proc.WaitForOrFail(() => !Directory.Exists($"/proc/{sleepPid}"), Timeout, "the taken-back attempt stopped");
+            Proc.WaitForOrFail(() => cluster.RedisGet("HGET", "tk:node:f1", "jobs_done") == "1", Timeout, "the attempt's end reported");
             var status = cluster.Status(Run);
             Assert.Equal(1, Jobs(status, "queued")); // abandoned, not failed: the job waits for its next attempt
             Assert.Equal(0, Jobs(status, "failed"));
@@ -145,6 +134,32 @@ public sealed class ClusterReapTests
         catch (IOException) { return ""; }
     }
 
+    /// <summary>setsid: the agent leads a process group with its jobs, so the group's SIGKILL is a lost node. Waits until it is alive.</summary>
+    private static Spawned StartAgent(ClusterHarness cluster, TempDir dir, string nodeId)
+    {
+        var agent = Spawned.Start("setsid", [.. TracekitBinary.Command, "agent", .. cluster.RedisArgs, "--node-id", nodeId, "--out", dir.File("logs"), "--capacity-units", "1"]);
+        try
+        {
+            cluster.WaitFor("the agent alive", s => s.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("alive").GetBoolean()), TimeSpan.FromSeconds(30));
+            return agent;
+        }
+        catch
+        {
+            agent.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Submits one job, places it with a scheduler pass and waits until the agent runs it; returns its id.</summary>
+    private static string SubmitAndRun(ClusterHarness cluster, params string[] argv)
+    {
+        var submit = cluster.Tracekit(["submit", .. cluster.RedisArgs, "--run-id", Run, "--", .. argv]);
+        Assert.True(submit.Code == 0, submit.Err);
+        Drain(cluster);
+        cluster.WaitFor("the job running", s => Jobs(s, "running") == 1, TimeSpan.FromSeconds(30), Run);
+        return submit.Out.Trim();
+    }
+
     private static void Drain(ClusterHarness cluster)
     {
         var drain = cluster.Tracekit(["scheduler", .. cluster.RedisArgs, "--drain"]);
@@ -158,15 +173,5 @@ public sealed class ClusterReapTests
         string info = cluster.RedisGet("INFO", "server");
         string line = info.Split('\n').Single(l => l.StartsWith("uptime_in_seconds:", StringComparison.Ordinal));
         return int.Parse(line["uptime_in_seconds:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
-
-    private static void WaitUntil(string what, Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"timed out after 60 s waiting for {what}");
-            Thread.Sleep(100);
-        }
     }
 }

@@ -186,9 +186,10 @@ public sealed class ClusterTests
     /// <summary>
     /// Sweeps each node's placed (+units) and released (−units) events in time order, as the scheduler accounts them:
     /// never above capacity. A job requeued from a node is released there at the requeue. If that node was alive
-    /// but could not reach Redis within the grace period (here: across the Redis restart), its attempt may still run
-    /// for a moment after the requeue: a known limit of lease-based failure detection (docs/cluster.md, "Failure
-    /// cases"), so its later end on that node is not released twice.
+    /// but silent for longer than its lease (a partition, a stall), its attempt may still run for a moment after the
+    /// requeue, until fencing stops it: a known limit of lease-based failure detection (docs/cluster.md, "Failure
+    /// cases"), so its later end on that node is not released twice. (A Redis restart alone requeues nothing: the
+    /// requeues here must all come from n3, see AssertRequeuedFromLostNode.)
     /// </summary>
     private static void AssertCapacityNeverExceeded(List<PlacementRow> events, Dictionary<string, int> units)
     {
