@@ -105,7 +105,8 @@ public sealed class JobRunner
             cgroup = null;
         }
         if (cgroup is null)
-            _log.WriteLine($"tracekit run: note: the job runs without a cgroup of its own{(_settings.CpuLimitCores is null ? "" : " and without its CPU limit")} ({problem}); its tree CPU comes from wait4 rusage");
+            // A limit the user asked for and did not get is a warning: the job may use more CPU than its units say.
+            _log.WriteLine($"tracekit run: {(_settings.CpuLimitCores is null ? "note" : "warning")}: the job runs without a cgroup of its own{(_settings.CpuLimitCores is null ? "" : $" and without its --cpu-limit of {_settings.CpuLimitCores.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} cores")} ({problem}); its tree CPU comes from wait4 rusage");
         return cgroup;
     }
 
