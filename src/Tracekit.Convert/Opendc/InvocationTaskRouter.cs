@@ -40,7 +40,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     public RequestCpuAttribution? Requests => _requests;
 
     /// <summary>Created at the first reading, so the serving process has a reading before its first request.</summary>
-    private RequestCpuAttribution Attribution => _requests ??= new RequestCpuAttribution(Builder, NodeId, () => EffectiveMhz, () => NodeCores, ScaleSampled);
+    private RequestCpuAttribution Attribution => _requests ??= new RequestCpuAttribution(Builder, NodeId, () => EffectiveMhz, () => NodeCores, Copies);
     private readonly Dictionary<int, Open> _byPid = new();
     private readonly Dictionary<string, Open> _byCgroup = new(StringComparer.Ordinal);
 
@@ -75,13 +75,13 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     public bool ScaleSampled { get; init; }
 
     /// <summary>Tasks made from sampled invocations (sampleRatio below 1), requests included, before any scaling.</summary>
-    public long SampledTasks => _sampledTasks + (_requests?.SampledTasks ?? 0);
+    public long SampledTasks => _copies?.SampledTasks ?? 0;
 
     /// <summary>Tasks added by scaling (beyond the sampled tasks themselves), requests included.</summary>
-    public long ScaledCopies => _scaledCopies + (_requests?.ScaledCopies ?? 0);
+    public long ScaledCopies => _copies?.ScaledCopies ?? 0;
 
-    private int _sampledTasks;
-    private long _scaledCopies;
+    private SampledTaskCopies? _copies;
+    private SampledTaskCopies Copies => _copies ??= new SampledTaskCopies(ScaleSampled);
 
     /// <summary>Invocations that were not made tasks because an open task already held their PID or cgroup.</summary>
     public int OverlapsRefused { get; private set; }
@@ -203,13 +203,7 @@ internal sealed class InvocationTaskRouter(TaskTableBuilder builder, string node
     private void Complete(Open o, long peakRssKb)
     {
         Unindex(o);
-        int copies = 1;
-        if (o.SampleRatio < 1)
-        {
-            _sampledTasks++;
-            if (ScaleSampled) copies = Math.Max(1, (int)Math.Round(1 / o.SampleRatio));
-            _scaledCopies += copies - 1;
-        }
+        int copies = Copies.For(o.SampleRatio);
         int cores = o.CpusetCores > 0 ? Math.Min(NodeCores, o.CpusetCores) : NodeCores;
         Builder.Complete(o.Series!, o.Name, NodeId, o.SubmissionMs, EffectiveMhz, cores, peakRssKb, copies);
     }

@@ -14,7 +14,7 @@ namespace Tracekit.Convert.Opendc;
 /// An invocation whose parent span is an open request of the same process (or is nested in one), such as the
 /// HttpClient call a .NET request makes, is that request's work: it is no task of its own and takes no share.
 /// </summary>
-internal sealed class RequestCpuAttribution(TaskTableBuilder builder, string nodeId, Func<double> mhz, Func<int> cores, bool scaleSampled = false)
+internal sealed class RequestCpuAttribution(TaskTableBuilder builder, string nodeId, Func<double> mhz, Func<int> cores, SampledTaskCopies copies)
 {
     private sealed class Request
     {
@@ -47,10 +47,6 @@ internal sealed class RequestCpuAttribution(TaskTableBuilder builder, string nod
 
     /// <summary>Invocations nested in a request of their process (its outgoing calls): part of its task.</summary>
     public long NestedInvocations { get; private set; }
-
-    /// <summary>Request tasks recorded at a sample ratio below 1, before scaling, and the copies scaling added.</summary>
-    public long SampledTasks { get; private set; }
-    public long ScaledCopies { get; private set; }
 
     /// <summary>Requests on a process that was never sampled: they are tasks without CPU.</summary>
     public long RequestsWithoutReadings { get; private set; }
@@ -151,14 +147,7 @@ internal sealed class RequestCpuAttribution(TaskTableBuilder builder, string nod
     {
         if (!sampled) RequestsWithoutReadings++;
         q.Series.End(Math.Max(q.EndNs, q.StartNs), q.AttributedCpuNs);
-        int copies = 1;
-        if (q.SampleRatio < 1)
-        {
-            SampledTasks++;
-            if (scaleSampled) copies = Math.Max(1, (int)Math.Round(1 / q.SampleRatio));
-            ScaledCopies += copies - 1;
-        }
-        builder.Complete(q.Series, q.Name, nodeId, q.SubmissionMs, mhz(), cores(), 0, copies);
+        builder.Complete(q.Series, q.Name, nodeId, q.SubmissionMs, mhz(), cores(), 0, copies.For(q.SampleRatio));
     }
 
     /// <summary>Requests still waiting for a reading (the collection ended first) keep the CPU they have.</summary>
